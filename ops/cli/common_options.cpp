@@ -1,0 +1,133 @@
+// common_options.cpp: shared flag groups and config resolution. Flag names and meanings follow
+// the established ops (ops-cli.md 1.3), plus --no-accel.
+#include "ops/cli/common_options.h"
+
+#include "ops/base/error.h"
+#include "ops/config/config_file.h"
+#include "ops/store/paths.h"
+
+#include <CLI/CLI.hpp>
+
+namespace ops {
+
+namespace {
+// The gdb port the established ops uses with -d (QEMU's -s).
+constexpr unsigned kDefaultGdbPort = 1234;
+constexpr unsigned kMaxCpus = 64;  // same bound as config.json's RunConfig.CPUs
+} // namespace
+
+void add_build_flags(CLI::App& command, BuildFlags& flags) {
+    command.add_option("elf", flags.program, "The program (ELF) to put in the image");
+    command.add_option("-c,--config", flags.config_path, "config.json file")
+        ->type_name("FILE");
+    command.add_option_function<std::vector<std::string>>(
+               "-a,--args",
+               [&flags](const std::vector<std::string>& values) { flags.args = values; },
+               "Program argument (repeat for more; replaces Args from the config)")
+        ->type_name("ARG")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    command.add_option("-e,--envs", flags.envs, "Environment variable K=V (repeatable)")
+        ->type_name("K=V")
+        ->allow_extra_args(false);
+    command.add_option("-i,--imagename", flags.image_name, "Image name (default: program name)")
+        ->type_name("NAME");
+}
+
+void add_run_flags(CLI::App& command, RunFlags& flags) {
+    command.add_option_function<std::string>(
+               "-m,--memory", [&flags](const std::string& value) { flags.memory = value; },
+               "Guest memory, e.g. 512M or 2G (default 2G)")
+        ->type_name("SIZE");
+    command.add_option_function<unsigned>(
+               "--smp", [&flags](unsigned value) { flags.cpus = value; }, "Number of CPUs")
+        ->type_name("N")
+        ->check(CLI::Range(1u, kMaxCpus));
+    command.add_flag_function(
+        "--accel,!--no-accel", [&flags](std::int64_t count) { flags.accel = count > 0; },
+        "Use KVM when available (default); --accel=false or --no-accel forces emulation");
+    command.add_flag("-v,--verbose", flags.verbose, "Print the QEMU command line");
+    command.add_flag("-d,--debug", flags.debug,
+                     "Debug: no ASLR, no KVM, QEMU waits for gdb on port 1234");
+    command.add_option_function<unsigned>(
+               "-g,--gdbport", [&flags](unsigned value) { flags.gdb_port = value; },
+               "Start a gdb stub on this TCP port")
+        ->type_name("PORT")
+        ->check(CLI::Range(1u, 65535u));
+    command.add_flag("--trace", flags.trace, "Trace syscalls and faults in the kernel");
+    command.add_flag("--missing-files", flags.missing_files,
+                     "Report files the program tried to open that are not in the image");
+    command.add_flag("--syscall-summary", flags.syscall_summary,
+                     "Print a syscall summary when the program exits");
+    command.add_flag("-s,--skipbuild", flags.skip_build, "Boot the existing image, do not rebuild");
+}
+
+Config resolve_config(const BuildFlags& build, const RunFlags* run) {
+    Config config;
+    if (!build.config_path.empty())
+        config = load_config_file(build.config_path, std::move(config));
+    if (config.local_files_parent_directory.empty())
+        config.local_files_parent_directory = std::filesystem::current_path();
+
+    if (!build.program.empty())
+        config.program = build.program;
+    if (build.args)
+        config.args = *build.args;
+    for (auto& assignment : build.envs) {
+        auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw Error("-e/--envs \"" + assignment + "\" is not of the form KEY=VALUE",
+                        "write it like -e NAME=value");
+        config.env[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+    }
+    if (!build.image_name.empty())
+        config.run.image_name = build.image_name;
+
+    if (!run)
+        return config;
+    if (run->memory) {
+        try {
+            config.run.memory_mib = parse_memory_mib(*run->memory);
+        } catch (const std::invalid_argument& e) {
+            throw Error("invalid memory size \"" + *run->memory + "\" for -m/--memory (" +
+                            e.what() + ")",
+                        "write it like -m 512M or -m 2G");
+        }
+    }
+    if (run->cpus)
+        config.run.cpus = *run->cpus;
+    if (run->accel)
+        config.run.accel = *run->accel;
+    if (run->verbose)
+        config.run.verbose = true;
+    if (run->debug)
+        config.run.debug = true;
+    if (run->gdb_port)
+        config.run.gdb_port = *run->gdb_port;
+    if (config.run.debug) {
+        // As in the established ops: a debuggable run has no ASLR, no KVM and a gdb stub.
+        config.add_debug_flag("noaslr");
+        config.run.accel = false;
+        if (config.run.gdb_port == 0)
+            config.run.gdb_port = kDefaultGdbPort;
+    }
+    if (run->trace)
+        for (const char* flag : {"trace", "debugsyscalls", "fault", "futex_trace"})
+            config.add_debug_flag(flag);
+    if (run->missing_files)
+        config.add_debug_flag("missing_files");
+    if (run->syscall_summary)
+        config.add_debug_flag("syscall_summary");
+    return config;
+}
+
+std::string image_name_for(const Config& config) {
+    if (!config.run.image_name.empty())
+        return image_name_from(config.run.image_name);
+    if (config.program.empty())
+        throw Error("no program given", "give the ELF as an argument (ops run ./myapp) or set "
+                                        "Program in config.json");
+    return image_name_from(config.program);
+}
+
+} // namespace ops

@@ -1,0 +1,52 @@
+// common_options.h: flag groups shared by commands, and the one place flags, config.json and the
+// environment are merged into a Config (resolve_config).
+#pragma once
+
+#include "ops/config/config.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace ops {
+
+class Environment;
+
+// Flags that shape the image: -c -a -e -i, plus the ELF argument.
+struct BuildFlags {
+    std::string program;  // positional
+    std::string config_path;
+    std::optional<std::vector<std::string>> args;  // -a replaces Args when given at least once
+    std::vector<std::string> envs;                 // -e K=V, merged over Env
+    std::string image_name;
+};
+
+// Flags that shape the VM: -m --smp --accel -v -d -g --trace --missing-files ...
+struct RunFlags {
+    std::optional<std::string> memory;
+    std::optional<unsigned> cpus;
+    std::optional<bool> accel;
+    bool verbose = false;
+    bool debug = false;
+    std::optional<unsigned> gdb_port;
+    bool trace = false;
+    bool missing_files = false;
+    bool syscall_summary = false;
+    bool skip_build = false;
+};
+
+void add_build_flags(CLI::App& command, BuildFlags& flags);
+void add_run_flags(CLI::App& command, RunFlags& flags);
+
+// defaults <- config file (-c) <- command line. `run` may be null (ops build). Throws ops::Error.
+// The environment's part (OPS_ACCEL, OPS_KERNEL, OPS_HOME) is read where it is used.
+Config resolve_config(const BuildFlags& build, const RunFlags* run);
+
+// The image file name for a resolved config: -i / RunConfig.ImageName, else the program name.
+std::string image_name_for(const Config& config);
+
+} // namespace ops

@@ -1,0 +1,81 @@
+// run.cpp: `ops run [elf]`: build the image (unless --skipbuild), then boot it in the foreground.
+// The exit status is the program's own (docs/exit-status.md).
+#include "ops/base/error.h"
+#include "ops/cli/commands.h"
+#include "ops/cli/common_options.h"
+#include "ops/cli/context.h"
+#include "ops/image/build.h"
+#include "ops/image/kernel.h"
+#include "ops/store/paths.h"
+#include "ops/vmm/accel.h"
+#include "ops/vmm/launcher.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+namespace ops {
+
+namespace {
+
+struct RunCommand {
+    BuildFlags build;
+    RunFlags run;
+};
+
+void run(Context& context, const RunCommand& command) {
+    Config config = resolve_config(command.build, &command.run);
+    if (!config.run.ports.empty())
+        throw Error("port forwarding (RunConfig.Ports) is not supported yet",
+                    "remove Ports from the config");
+
+    StorePaths store = StorePaths::from_environment(context.environment);
+    std::filesystem::path image = store.ensure_images() / image_name_for(config);
+    std::filesystem::path kernel =
+        find_kernel(config, context.environment, context.executable_directory);
+
+    if (command.run.skip_build) {
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(image, error))
+            throw Error("--skipbuild: there is no image " + image.string(),
+                        "run once without --skipbuild to build it");
+    } else {
+        build_image(BuildRequest{config, image, kernel});
+    }
+
+    AccelRequest accel_wanted = accel_request(config.run.accel, context.environment);
+    AccelDecision accel = decide_accel(
+        accel_wanted, accel_wanted == AccelRequest::Auto ? probe_host_accel() : AccelProbe{});
+    if (!accel.notice.empty())
+        std::fprintf(stderr, "%s\n", accel.notice.c_str());
+    if (config.run.debug)
+        std::fprintf(stderr, "ops: debug mode: QEMU waits for gdb on localhost:%u "
+                             "(gdb -ex 'target remote :%u')\n",
+                     config.run.gdb_port, config.run.gdb_port);
+
+    RunRequest request;
+    request.kernel = kernel;
+    request.image = image;
+    request.memory_mib = config.run.memory_mib;
+    request.cpus = config.run.cpus;
+    request.accel = accel.accel;
+    request.gdb_port = config.run.gdb_port;
+    request.wait_for_gdb = config.run.debug;
+    request.verbose = config.run.verbose;
+
+    RunOutcome outcome = run_vm(request);
+    if (!outcome.message.empty())
+        throw Error(outcome.message, "", outcome.exit_status);
+    context.exit_status = outcome.exit_status;
+}
+
+} // namespace
+
+void add_run_command(CLI::App& app, Context& context) {
+    auto command = std::make_shared<RunCommand>();
+    add_build_flags(app, command->build);
+    add_run_flags(app, command->run);
+    app.callback([&context, command] { run(context, *command); });
+}
+
+} // namespace ops

@@ -1,0 +1,45 @@
+// build.cpp: request validation in front of write_image().
+#include "ops/image/build.h"
+
+#include "ops/base/error.h"
+#include "ops/image/write_image.h"
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+
+namespace ops {
+
+namespace {
+std::filesystem::path program_on_host(const Config& config) {
+    std::filesystem::path program = config.program;
+    if (program.is_relative() && !config.local_files_parent_directory.empty() &&
+        !std::filesystem::exists(program))
+        program = config.local_files_parent_directory / program;
+    return program;
+}
+} // namespace
+
+BuildResult build_image(const BuildRequest& request) {
+    const Config& config = request.config;
+    if (config.program.empty())
+        throw Error("no program to build", "give the ELF as an argument (ops build ./myapp) or "
+                                           "set Program in config.json");
+    std::filesystem::path program = program_on_host(config);
+    std::error_code error;
+    auto status = std::filesystem::status(program, error);
+    if (error || !std::filesystem::exists(status))
+        throw Error("the program " + config.program + " does not exist",
+                    "check the path (relative paths start from the current directory)");
+    if (!std::filesystem::is_regular_file(status))
+        throw Error("the program " + config.program + " is not a regular file",
+                    "give the path of an ELF executable");
+    if (::access(program.c_str(), R_OK) != 0)
+        throw Error("cannot read the program " + config.program + ": " + std::strerror(errno),
+                    "check its permissions");
+    if (request.output.empty() || request.kernel.empty())
+        throw Error("internal error: build request without output or kernel", "please report this");
+    return write_image(request);
+}
+
+} // namespace ops

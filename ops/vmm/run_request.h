@@ -1,0 +1,26 @@
+// run_request.h: everything needed to boot one image, already resolved and typed. Built by
+// cli/run.cpp from the merged Config; consumed by qemu_args.cpp and launcher.cpp.
+#pragma once
+
+#include "ops/config/size.h"
+#include "ops/vmm/accel.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace ops {
+
+struct RunRequest {
+    std::filesystem::path kernel;  // kernel ELF with a PVH note, booted with -kernel
+    std::filesystem::path image;   // raw disk image, attached as virtio-blk (virtio-mmio)
+    std::uint64_t memory_mib = kDefaultMemoryMib;
+    unsigned cpus = 1;
+    Accel accel = Accel::Tcg;
+    unsigned gdb_port = 0;      // 0: no gdb stub
+    bool wait_for_gdb = false;  // start halted (-S) until gdb continues
+    bool verbose = false;       // print the QEMU command line on stderr before starting
+    std::string qemu_binary = "qemu-system-x86_64";  // looked up on PATH when not absolute
+};
+
+} // namespace ops
