@@ -206,3 +206,59 @@ inline nlohmann::json to_json(const tfs::Value* v, int depth = 0) {
 }
 
 } // namespace tfs_test
+
+namespace tfs_test {
+
+// A TFS image whose log holds `records` (raw encoded values) in one extension at sector 1, each in
+// a single TUPLE_AVAILABLE frame, optionally separated by END_OF_SEGMENT bytes (`segments`).
+inline std::vector<uint8_t> make_log_image(const std::vector<std::vector<uint8_t>>& records,
+                                           uint8_t version = 5, bool segments = false) {
+    std::vector<uint8_t> image(2048 * 512, 0);
+    const uint8_t magic[] = {'N', 'V', 'M', 'T', 'F', 'S'};
+    std::vector<uint8_t> s0(magic, magic + 6);
+    s0.push_back(version);
+    s0.push_back(1);
+    for (int i = 0; i < 16; i++)
+        s0.push_back(uint8_t(0x10 + i));
+    for (uint8_t c : std::initializer_list<uint8_t>{'v', '4', 0, 5, 1, 0x88, 0, 1})
+        s0.push_back(c);
+    std::copy(s0.begin(), s0.end(), image.begin());
+    std::vector<uint8_t> ext(magic, magic + 6);
+    for (uint8_t c : {version, uint8_t(0x88), uint8_t(0)})
+        ext.push_back(c);
+    auto varint = [&](uint64_t v) {
+        uint8_t buf[10];
+        size_t n = 0;
+        uint64_t t = v;
+        do {
+            n++;
+            t >>= 7;
+        } while (t);
+        for (size_t i = 0; i < n; i++) {
+            uint8_t g = uint8_t((v >> (7 * (n - 1 - i))) & 0x7f);
+            buf[i] = i + 1 < n ? uint8_t(g | 0x80) : g;
+        }
+        ext.insert(ext.end(), buf, buf + n);
+    };
+    for (const auto& r : records) {
+        ext.push_back(2);
+        varint(r.size());
+        varint(r.size());
+        ext.insert(ext.end(), r.begin(), r.end());
+        if (segments)
+            ext.push_back(4);
+    }
+    ext.push_back(1);
+    std::copy(ext.begin(), ext.end(), image.begin() + 512);
+    return image;
+}
+
+// Record bytes from a mix of raw bytes and strings.
+inline void append(std::vector<uint8_t>& r, std::initializer_list<uint8_t> b) {
+    r.insert(r.end(), b.begin(), b.end());
+}
+inline void append(std::vector<uint8_t>& r, const std::string& s) {
+    r.insert(r.end(), s.begin(), s.end());
+}
+
+} // namespace tfs_test
