@@ -1,5 +1,8 @@
 // write_image.cpp: image writing.
-// FIXME: not written yet; it waits for common/disk (MBR + partition layout) and common/manifest.
+// FIXME: not written yet. The pieces exist: common/elf (PT_INTERP, DT_NEEDED), tfs::Builder
+// (common/tfs/writer.h) for the boot FS (/kernel) and the root FS (manifest + files, manifest.md
+// 9), disk::compute_layout and disk::write_partition_table (common/disk/mbr.h), and in ops
+// AtomicFileWriter, AtomicFileSink and HostFileContent (ops/image/file_io.h).
 #include "ops/image/write_image.h"
 
 #include "ops/base/error.h"
