@@ -13,10 +13,10 @@ using common::Bytes;
 using common::MutableBytes;
 
 constexpr uint64_t kSectorSize = 512;
-constexpr uint64_t kKlogBytes = 4096;                 // 1.5
-constexpr uint64_t kBootFsBytes = 12ull << 20;        // always exactly 12 MiB (1.3)
-constexpr uint64_t kEspBytes = 33ull << 20;           // UEFI images only (1.6)
-constexpr uint32_t kRegionRecordType = 12;            // "filesystem region" (1.2)
+constexpr uint64_t kKlogBytes = 4096;          // 1.5
+constexpr uint64_t kBootFsBytes = 12ull << 20; // always exactly 12 MiB (1.3)
+constexpr uint64_t kEspBytes = 33ull << 20;    // UEFI images only (1.6)
+constexpr uint32_t kRegionRecordType = 12;     // "filesystem region" (1.2)
 constexpr size_t kRegionRecordOffset = 0x1aa;
 constexpr size_t kPartitionTableOffset = 0x1be;
 constexpr size_t kPartitionEntryBytes = 16;
@@ -77,9 +77,9 @@ struct Partition {
 // What a reader (the kernel) learns from sector 0 of a disk (1.2, 1.4).
 struct BootDisk {
     Partition entries[kPartitionCount];
-    bool has_esp = false;  // entry 0 has type ef; roles shift by one
-    Partition boot_fs;     // by position, as stage2 and the kernel find it
-    Partition root_fs;     // by position
+    bool has_esp = false; // entry 0 has type ef; roles shift by one
+    Partition boot_fs;    // by position, as stage2 and the kernel find it
+    Partition root_fs;    // by position
     uint64_t root_fs_offset = 0;
     uint64_t root_fs_bytes = 0; // disk size - root offset: the kernel ignores the entry's count
     uint64_t klog_offset = 0;   // the 4 KiB ending at the start of entry 0

@@ -1,5 +1,6 @@
 // manifest.h: typed access to the root-tuple keys the kernel reads at boot (manifest.md 2, 7) and
-// the key names ops writes. A thin layer over tfs::Value: no allocation, results point into the tree.
+// the key names ops writes. A thin layer over tfs::Value: no allocation, results point into the
+// tree.
 #pragma once
 
 #include "common/base/span.h"

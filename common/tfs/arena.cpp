@@ -4,7 +4,9 @@
 
 namespace tfs {
 
-static size_t align_up(size_t v, size_t align) { return (v + align - 1) & ~(align - 1); }
+static size_t align_up(size_t v, size_t align) {
+    return (v + align - 1) & ~(align - 1);
+}
 
 void* Arena::allocate(size_t size, size_t align) {
     if (size == 0)
@@ -47,8 +49,8 @@ void* Arena::allocate(size_t size, size_t align) {
 void* Arena::reallocate(void* old, size_t old_size, size_t new_size, size_t align) {
     if (old && old == m_last && m_chunks) {
         const size_t header = align_up(sizeof(Chunk), alignof(std::max_align_t));
-        size_t start = size_t(static_cast<uint8_t*>(old) - reinterpret_cast<uint8_t*>(m_chunks)) -
-                       header;
+        size_t start =
+            size_t(static_cast<uint8_t*>(old) - reinterpret_cast<uint8_t*>(m_chunks)) - header;
         if (new_size <= m_chunks->size - start) {
             m_chunks->used = start + new_size;
             return old;

@@ -31,8 +31,12 @@ Error Dictionary::push(const Slot& slot) {
     return Error::none;
 }
 
-Error Dictionary::add_symbol(Bytes name) { return push(Slot{nullptr, name}); }
-Error Dictionary::add_value(Value* value) { return push(Slot{value, Bytes()}); }
+Error Dictionary::add_symbol(Bytes name) {
+    return push(Slot{nullptr, name});
+}
+Error Dictionary::add_value(Value* value) {
+    return push(Slot{value, Bytes()});
+}
 
 bool Dictionary::symbol(uint64_t index, Bytes* out) const {
     if (index == 0 || index > m_count || m_slots[index - 1].value)

@@ -1,5 +1,6 @@
 // filesystem.cpp: mounting (log replay), path resolution and extent-based file reads (tfs.md 6).
-// Extents are re-scanned on every read: files have few of them, and this keeps reads allocation-free.
+// Extents are re-scanned on every read: files have few of them, and this keeps reads
+// allocation-free.
 #include "common/tfs/filesystem.h"
 
 namespace tfs {

@@ -208,8 +208,8 @@ Error replay_log(BlockSource& source, const ReplayOptions& options, common::Allo
         switch (FrameCode(code)) {
         case FrameCode::end_of_log:
             if (options.observer)
-                options.observer->on_frame(extension_sector, frame_offset, FrameCode::end_of_log,
-                                           0, 0);
+                options.observer->on_frame(extension_sector, frame_offset, FrameCode::end_of_log, 0,
+                                           0);
             // A record cut off by END_OF_LOG never completed; what came before still stands.
             return Error::none;
         case FrameCode::end_of_segment:
@@ -225,8 +225,7 @@ Error replay_log(BlockSource& source, const ReplayOptions& options, common::Allo
                 if (pending)
                     return Error::corrupt;
                 TFS_TRY(cursor.read_varint(&total));
-                if (total > kMaxRecordBytes ||
-                    (options.fs_bytes && total > options.fs_bytes))
+                if (total > kMaxRecordBytes || (options.fs_bytes && total > options.fs_bytes))
                     return Error::limit;
                 TFS_TRY(record.reserve(total));
                 collected = 0;

@@ -100,7 +100,9 @@ static bool values_equal_at(const Value* a, const Value* b, unsigned depth) {
     return false;
 }
 
-bool values_equal(const Value* a, const Value* b) { return values_equal_at(a, b, 0); }
+bool values_equal(const Value* a, const Value* b) {
+    return values_equal_at(a, b, 0);
+}
 
 Value* Tree::make(ValueKind kind) {
     void* p = m_arena.allocate(sizeof(Value), alignof(Value));

@@ -105,7 +105,9 @@ class Tree {
     Error vector_append(Value* vector, Value* value) {
         return vector_set(vector, vector->m_count, value);
     }
-    Value* mutable_get(Value* tuple, Bytes name) { return const_cast<Value*>(tuple_get(tuple, name)); }
+    Value* mutable_get(Value* tuple, Bytes name) {
+        return const_cast<Value*>(tuple_get(tuple, name));
+    }
 
     Arena& arena() { return m_arena; }
 

@@ -63,7 +63,9 @@ static bool read_groups(ByteReader& reader, uint64_t initial, uint64_t* out) {
     return false;
 }
 
-bool ByteReader::read_varint(uint64_t* out) { return read_groups(*this, 0, out); }
+bool ByteReader::read_varint(uint64_t* out) {
+    return read_groups(*this, 0, out);
+}
 
 bool ByteReader::read_bytes(size_t count, Bytes* out) {
     if (count > remaining())

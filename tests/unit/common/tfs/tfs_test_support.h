@@ -75,7 +75,9 @@ class MemoryDisk final : public tfs::BlockSource, public tfs::BlockSink {
     long reads = 0;
 };
 
-inline std::string specs_dir() { return OPS_SPECS_DIR; }
+inline std::string specs_dir() {
+    return OPS_SPECS_DIR;
+}
 inline std::string vector_path(const std::string& name) {
     return specs_dir() + "/vectors/" + name;
 }
@@ -143,8 +145,8 @@ inline std::string sha256_hex(const uint8_t* data, size_t size) {
         }
         uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
         for (int i = 0; i < 64; i++) {
-            uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                          k[i] + w[i];
+            uint32_t t1 =
+                hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
             uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
             hh = g;
             g = f;

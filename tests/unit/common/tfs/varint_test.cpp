@@ -15,9 +15,15 @@ std::vector<uint8_t> varint(uint64_t v) {
 
 TEST(Varint, SpecTable) {
     const std::vector<std::pair<uint64_t, std::vector<uint8_t>>> table = {
-        {0, {0x00}},          {5, {0x05}},          {127, {0x7f}},
-        {128, {0x81, 0x00}},  {1024, {0x88, 0x00}}, {1025, {0x88, 0x01}},
-        {3073, {0x98, 0x01}}, {16384, {0x81, 0x80, 0x00}}, {551244, {0xa1, 0xd2, 0x4c}},
+        {0, {0x00}},
+        {5, {0x05}},
+        {127, {0x7f}},
+        {128, {0x81, 0x00}},
+        {1024, {0x88, 0x00}},
+        {1025, {0x88, 0x01}},
+        {3073, {0x98, 0x01}},
+        {16384, {0x81, 0x80, 0x00}},
+        {551244, {0xa1, 0xd2, 0x4c}},
     };
     for (const auto& [value, encoded] : table) {
         EXPECT_EQ(varint(value), encoded) << value;

@@ -58,8 +58,8 @@ std::string read_all(const tfs::Filesystem& fs, const tfs::Value* file) {
     while (pos < length) {
         size_t done = 0;
         size_t want = std::min<uint64_t>(1000, length - pos);
-        EXPECT_EQ(fs.read_file(file, pos, common::MutableBytes(
-                                              reinterpret_cast<uint8_t*>(&out[pos]), want),
+        EXPECT_EQ(fs.read_file(file, pos,
+                               common::MutableBytes(reinterpret_cast<uint8_t*>(&out[pos]), want),
                                &done),
                   tfs::Error::none);
         EXPECT_EQ(done, want);
@@ -83,8 +83,8 @@ void walk(const tfs::Value* node, const std::string& path,
     }
 }
 
-void check_filesystem(const std::vector<uint8_t>& image, const json& expect,
-                      const json* root_typed, const json* manifest) {
+void check_filesystem(const std::vector<uint8_t>& image, const json& expect, const json* root_typed,
+                      const json* manifest) {
     uint64_t offset = expect["byte_offset"];
     MemoryDisk disk(image);
     tfs::OffsetSource source(disk, offset);
@@ -131,9 +131,9 @@ void check_filesystem(const std::vector<uint8_t>& image, const json& expect,
                 ASSERT_EQ(tfs::file_length(lookup.node, &length), tfs::Error::none);
                 EXPECT_EQ(length, n["size"].get<uint64_t>());
                 std::string content = read_all(fs, lookup.node);
-                EXPECT_EQ(sha256_hex(reinterpret_cast<const uint8_t*>(content.data()),
-                                     content.size()),
-                          n["sha256"].get<std::string>());
+                EXPECT_EQ(
+                    sha256_hex(reinterpret_cast<const uint8_t*>(content.data()), content.size()),
+                    n["sha256"].get<std::string>());
                 if (n.contains("text"))
                     EXPECT_EQ(content, n["text"].get<std::string>());
                 const tfs::Value* extents = tfs::tuple_get(lookup.node, "extents");

@@ -75,8 +75,8 @@ tfs::WriteOptions fixed_options(const char* label = "") {
 struct SampleTree {
     StringContent hello{"hi\n"};
     StringContent empty{""};
-    PatternContent big{7};          // 5 MiB + 123 bytes
-    PatternContent huge{9};         // 33 MiB + 1: two extents
+    PatternContent big{7};  // 5 MiB + 123 bytes
+    PatternContent huge{9}; // 33 MiB + 1: two extents
     static constexpr uint64_t kBig = 5 * 1024 * 1024 + 123;
     static constexpr uint64_t kHuge = 33ull * 1024 * 1024 + 1;
 
@@ -105,8 +105,7 @@ struct SampleTree {
         ASSERT_EQ(b.add_file(etc, common::bytes_of("hello.txt"), 3, &hello), tfs::Error::none);
         ASSERT_EQ(b.add_file(etc, common::bytes_of("empty"), 0, &empty), tfs::Error::none);
         tfs::Value* emptydir;
-        ASSERT_EQ(b.add_directory(root, common::bytes_of("emptydir"), &emptydir),
-                  tfs::Error::none);
+        ASSERT_EQ(b.add_directory(root, common::bytes_of("emptydir"), &emptydir), tfs::Error::none);
         ASSERT_EQ(b.add_symlink(root, common::bytes_of("docs"), common::bytes_of("/etc/ssl")),
                   tfs::Error::none);
         ASSERT_EQ(b.add_symlink(bin, common::bytes_of("rel"), common::bytes_of("app")),
@@ -230,8 +229,16 @@ TEST(Writer, LayoutFollowsSpec) {
     EXPECT_EQ(result.bytes_used, 1026u * 512);
     // Integers are type 3: filelength 3 is "b0 03", the extent offset 1025 is "b0 88 01".
     std::string log(disk.data.begin() + 512, disk.data.begin() + 1024);
-    EXPECT_NE(log.find(std::string("\x88\x0a" "filelength" "\xb0\x03", 14)), std::string::npos);
-    EXPECT_NE(log.find(std::string("\x86" "offset" "\xb0\x88\x01", 10)), std::string::npos);
+    EXPECT_NE(log.find(std::string("\x88\x0a"
+                                   "filelength"
+                                   "\xb0\x03",
+                                   14)),
+              std::string::npos);
+    EXPECT_NE(log.find(std::string("\x86"
+                                   "offset"
+                                   "\xb0\x88\x01",
+                                   10)),
+              std::string::npos);
     // Entries sorted: the root's "children" comes before "program".
     EXPECT_LT(log.find("children"), log.find("program"));
 }
@@ -321,11 +328,11 @@ TEST(Writer, HoleAndUninitedExtentReadAsZeros) {
         tfs::Value* extents = t.make_tuple();
         auto extent = [&](const char* key, uint64_t offset, uint64_t length, bool uninited) {
             tfs::Value* e = t.make_tuple();
-            ASSERT_EQ(builder.set_attribute(e, "offset", t.make_integer(offset)),
-                      tfs::Error::none);
+            ASSERT_EQ(builder.set_attribute(e, "offset", t.make_integer(offset)), tfs::Error::none);
             // Mix encodings: decimal strings as ops writes them.
-            ASSERT_EQ(builder.set_attribute(e, "length", t.make_string(std::to_string(length).c_str())),
-                      tfs::Error::none);
+            ASSERT_EQ(
+                builder.set_attribute(e, "length", t.make_string(std::to_string(length).c_str())),
+                tfs::Error::none);
             ASSERT_EQ(builder.set_attribute(e, "allocated", t.make_integer(length)),
                       tfs::Error::none);
             if (uninited)
