@@ -1,0 +1,73 @@
+// syscall_entry.S: the SYSCALL entry. Switches to the current thread's kernel stack (from the
+// per-CPU block at %gs), builds a TrapFrame identical to an interrupt's, calls
+// handle_syscall(frame) with interrupts enabled, and returns with SYSRET (or IRET when the frame
+// was changed to something SYSRET cannot restore).
+#define PERCPU_KERNEL_STACK 8
+#define PERCPU_USER_RSP 16
+#define USER_CS 0x2b
+#define USER_SS 0x23
+
+.text
+.globl syscall_entry
+syscall_entry:
+    swapgs
+    mov %rsp, %gs:PERCPU_USER_RSP
+    mov %gs:PERCPU_KERNEL_STACK, %rsp
+    push $USER_SS
+    push %gs:PERCPU_USER_RSP
+    push %r11                       // user rflags
+    push $USER_CS
+    push %rcx                       // user rip
+    push $0                         // error code
+    push $-1                        // vector: marks a syscall frame
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    cld
+    mov %rsp, %rdi
+    sti
+    call handle_syscall
+    cli
+    // SYSRET needs a canonical user rip and restores rflags from r11 and rip from rcx; if the
+    // handler changed the frame in a way SYSRET cannot express, leave through IRET instead.
+    mov 17 * 8(%rsp), %rcx          // frame rip
+    mov %rcx, %r11
+    sar $47, %r11
+    jnz 1f
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    add $8, %rsp                    // r11: restored from rflags below
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    add $8, %rsp                    // rcx: holds the return rip
+    pop %rbx
+    pop %rax
+    add $16, %rsp                   // vector, error code
+    pop %rcx                        // rip
+    add $8, %rsp                    // cs
+    pop %r11                        // rflags
+    mov (%rsp), %rsp                // user rsp
+    swapgs
+    sysretq
+1:  jmp trap_return
+
+.section .note.GNU-stack,"",@progbits

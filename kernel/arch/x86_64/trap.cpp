@@ -1,0 +1,106 @@
+// trap.cpp: handle_trap, called by interrupts.S for every exception and interrupt. Page faults
+// go to the address space; other faults from the program end it with the matching signal; a
+// fault in the kernel is a panic with registers and a backtrace.
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/trap_frame.h"
+#include "dev/interrupts.h"
+#include "lib/format.h"
+#include "lib/panic.h"
+#include "linux/process.h"
+#include "mm/address_space.h"
+
+extern "C" u64 user_copy_fixups_start[];
+extern "C" u64 user_copy_fixups_end[];
+
+namespace {
+
+const char* exception_name(u64 v) {
+    static const char* const names[] = {
+        "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+        "invalid opcode", "device not available", "double fault", "coprocessor overrun",
+        "invalid TSS", "segment not present", "stack fault", "general protection",
+        "page fault", "reserved", "x87 floating point", "alignment check", "machine check",
+        "SIMD floating point", "virtualization", "control protection"};
+    return v < sizeof(names) / sizeof(names[0]) ? names[v] : "exception";
+}
+
+bool apply_user_copy_fixup(TrapFrame& frame) {
+    for (u64* f = user_copy_fixups_start; f < user_copy_fixups_end; f += 2) {
+        if (frame.rip == f[0]) {
+            frame.rip = f[1];
+            return true;
+        }
+    }
+    return false;
+}
+
+// Linux signal numbers for the fatal faults of a single-threaded program (issue: signals).
+int signal_for(u64 v) {
+    switch (v) {
+    case vector::DIVIDE_ERROR:
+    case vector::X87_FLOATING_POINT:
+    case vector::SIMD_FLOATING_POINT:
+        return 8; // SIGFPE
+    case vector::INVALID_OPCODE:
+        return 4; // SIGILL
+    case vector::DEBUG:
+    case vector::BREAKPOINT:
+        return 5; // SIGTRAP
+    case 17:
+        return 7; // SIGBUS (alignment check)
+    default:
+        return 11; // SIGSEGV
+    }
+}
+
+} // namespace
+
+void dump_frame(const TrapFrame& f) {
+    kprintf("  rip %016lx  rsp %016lx  rflags %016lx  cs %lx ss %lx\n", f.rip, f.rsp, f.rflags,
+            f.cs, f.ss);
+    kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", f.rax, f.rbx, f.rcx, f.rdx);
+    kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx\n", f.rsi, f.rdi, f.rbp, f.r8);
+    kprintf("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx\n", f.r9, f.r10, f.r11, f.r12);
+    kprintf("  r13 %016lx  r14 %016lx  r15 %016lx  cr2 %016lx\n", f.r13, f.r14, f.r15,
+            cpu::read_cr2());
+}
+
+void backtrace_from(u64 rbp) {
+    kprintf("  backtrace:");
+    for (int depth = 0; depth < 16 && rbp >= 0xffff800000000000 && (rbp & 7) == 0; depth++) {
+        u64* frame = reinterpret_cast<u64*>(rbp);
+        kprintf(" %lx", frame[1]);
+        if (frame[0] <= rbp)
+            break;
+        rbp = frame[0];
+    }
+    kprintf("\n");
+}
+
+extern "C" void handle_trap(TrapFrame* frame) {
+    u64 v = frame->vector;
+    if (v >= vector::TIMER) {
+        dispatch_interrupt(u8(v));
+        return;
+    }
+    if (v == vector::PAGE_FAULT) {
+        u64 address = cpu::read_cr2();
+        if (handle_page_fault(address, frame->error_code))
+            return;
+        if (!frame->from_user() && apply_user_copy_fixup(*frame))
+            return;
+    }
+    if (frame->from_user()) {
+        kprintf("\nops: program killed by signal %d (%s at %lx, address %lx)\n", signal_for(v),
+                exception_name(v), frame->rip, cpu::read_cr2());
+        if (process_tracing())
+            dump_frame(*frame);
+        process_exit(128 + signal_for(v));
+    }
+    kprintf("\nkernel fault: %s (vector %lu, error %lx)\n", exception_name(v), v,
+            frame->error_code);
+    dump_frame(*frame);
+    backtrace_from(frame->rbp);
+    panic("unrecoverable kernel fault");
+}

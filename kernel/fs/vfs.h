@@ -1,0 +1,20 @@
+// vfs.h: the namespace: the root directory (the image's TFS with /dev and /proc layered over
+// it) and path resolution with symlinks. May block on the disk; never sees user pointers.
+#pragma once
+
+#include "fs/inode.h"
+
+constexpr size_t PATH_MAX_LENGTH = 4096;
+constexpr int MAX_SYMLINK_DEPTH = 40; // as Linux: ELOOP past this many links in one lookup
+
+enum class FollowLinks : u8 { No, Yes };
+
+// Sets up the namespace over the mounted root directory.
+Result<void> vfs_init(Inode* tfs_root, const char* (*exe_path)());
+Inode* vfs_root();
+
+// Resolves `path` (absolute, or relative to the absolute directory path `cwd`). With
+// FollowLinks::No a final symlink is returned itself. On success, when canonical is not null,
+// it receives the absolute path with ".", ".." and symlinks resolved (PATH_MAX_LENGTH bytes).
+Result<Inode*> vfs_resolve(const char* cwd, const char* path, FollowLinks follow,
+                           char* canonical = nullptr);

@@ -1,0 +1,555 @@
+// fs_calls.cpp: Linux file and descriptor syscalls: argument checks, descriptor lookup and
+// user copies. File semantics live in fs/ (inodes, vfs, open files).
+#include "fs/open_file.h"
+#include "fs/vfs.h"
+#include "lib/string.h"
+#include "linux/abi/structs.h"
+#include "linux/process.h"
+#include "linux/syscalls.h"
+#include "mm/heap.h"
+
+using namespace linux_flags;
+
+namespace {
+
+constexpr u64 BOUNCE_SIZE = 64 * KiB;     // bytes moved per step between user and a file
+constexpr int MAX_IO_VECTORS = 1024;      // IOV_MAX
+constexpr u64 MAX_IO_BYTES = 0x7ffff000;  // Linux caps one read/write at this (MAX_RW_COUNT)
+
+class KernelBuffer {
+  public:
+    explicit KernelBuffer(u64 size) : m_data(static_cast<u8*>(kmalloc(size))) {}
+    ~KernelBuffer() { kfree(m_data); }
+    u8* data() { return m_data; }
+    bool ok() const { return m_data; }
+
+  private:
+    u8* m_data;
+};
+
+Result<OpenFile*> readable_file(int fd) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (!file->readable() || (file->flags & O_PATH))
+        return Errno::EBADF;
+    return file;
+}
+
+Result<OpenFile*> writable_file(int fd) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (!file->writable() || (file->flags & O_PATH))
+        return Errno::EBADF;
+    return file;
+}
+
+// Copies the user path and resolves it relative to dirfd (or the working directory).
+Result<Inode*> resolve_at(int dirfd, UserIn<char> user_path, FollowLinks follow,
+                          char* canonical = nullptr, bool allow_empty = false) {
+    KernelBuffer path(PATH_MAX_LENGTH);
+    if (!path.ok())
+        return Errno::ENOMEM;
+    char* p = reinterpret_cast<char*>(path.data());
+    TRY(copy_string_from_user(p, user_path, PATH_MAX_LENGTH));
+    Process& process = current_process();
+    if (!p[0]) {
+        if (!allow_empty)
+            return Errno::ENOENT;
+        if (dirfd == AT_FDCWD)
+            return vfs_resolve("/", process.cwd, FollowLinks::Yes, canonical);
+        OpenFile* file = TRY(process.fds.get(dirfd));
+        return file->inode;
+    }
+    if (p[0] == '/' || dirfd == AT_FDCWD)
+        return vfs_resolve(process.cwd, p, follow, canonical);
+    OpenFile* dir = TRY(process.fds.get(dirfd));
+    if (!dir->inode->is_directory())
+        return Errno::ENOTDIR;
+    return vfs_resolve(dir->path ? dir->path : "/", p, follow, canonical);
+}
+
+Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 count) {
+    if (file->inode->is_directory())
+        return Errno::EISDIR;
+    count = min(count, MAX_IO_BYTES);
+    if (!user_range_ok(buffer.address(), count))
+        return Errno::EFAULT;
+    KernelBuffer bounce(min(count, BOUNCE_SIZE) + 1);
+    if (!bounce.ok())
+        return Errno::ENOMEM;
+    u64 done = 0;
+    while (done < count) {
+        u64 n = min(count - done, BOUNCE_SIZE);
+        u64 got = TRY(file->inode->read(offset + done, bounce.data(), n));
+        if (got && copy_array_to_user(buffer.offset(done), bounce.data(), got).is_error())
+            return done ? Result<u64>(done) : Result<u64>(Errno::EFAULT);
+        done += got;
+        if (got < n)
+            break;
+    }
+    return done;
+}
+
+Result<u64> write_from_user(OpenFile* file, u64 offset, UserIn<u8> buffer, u64 count) {
+    count = min(count, MAX_IO_BYTES);
+    if (!user_range_ok(buffer.address(), count))
+        return Errno::EFAULT;
+    KernelBuffer bounce(min(count, BOUNCE_SIZE) + 1);
+    if (!bounce.ok())
+        return Errno::ENOMEM;
+    u64 done = 0;
+    while (done < count) {
+        u64 n = min(count - done, BOUNCE_SIZE);
+        if (copy_array_from_user(bounce.data(), buffer.offset(done), n).is_error())
+            return done ? Result<u64>(done) : Result<u64>(Errno::EFAULT);
+        u64 put = TRY(file->inode->write(offset + done, bounce.data(), n));
+        done += put;
+        if (put < n)
+            break;
+    }
+    return done;
+}
+
+bool seekable(Inode* inode) { return inode->type() != InodeType::CharDevice; }
+
+u32 mode_of(Inode* inode) {
+    u32 type = S_IFREG;
+    switch (inode->type()) {
+    case InodeType::Directory:
+        type = S_IFDIR;
+        break;
+    case InodeType::Symlink:
+        type = S_IFLNK;
+        break;
+    case InodeType::CharDevice:
+        type = S_IFCHR;
+        break;
+    case InodeType::Regular:
+        break;
+    }
+    return type | (inode->type() == InodeType::Symlink ? 0777 : inode->mode_bits());
+}
+
+LinuxStat stat_of(Inode* inode) {
+    LinuxStat st = {};
+    st.st_dev = 1;
+    st.st_ino = inode->number();
+    st.st_nlink = inode->is_directory() ? 2 : 1;
+    st.st_mode = mode_of(inode);
+    st.st_size = i64(inode->size());
+    st.st_blksize = 4096;
+    st.st_blocks = i64(align_up(inode->size(), 512) / 512);
+    if (inode->type() == InodeType::CharDevice)
+        st.st_rdev = (1 << 8) | 3;
+    u64 t = inode->modified_ns();
+    st.st_mtim = st.st_atim = st.st_ctim = {i64(t / 1000000000), i64(t % 1000000000)};
+    return st;
+}
+
+Result<u64> do_open(int dirfd, UserIn<char> path, int flags) {
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return Errno::EROFS; // O_TMPFILE needs the writable filesystem
+    char canonical[PATH_MAX_LENGTH];
+    FollowLinks follow = (flags & O_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
+    auto resolved = resolve_at(dirfd, path, follow, canonical);
+    if (resolved.is_error()) {
+        // Writing new files needs the writable filesystem, which is not there yet.
+        if (resolved.error() == Errno::ENOENT && (flags & O_CREAT))
+            return Errno::EROFS;
+        return resolved.error();
+    }
+    Inode* inode = resolved.value();
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return Errno::EEXIST;
+    if (inode->type() == InodeType::Symlink && (flags & O_NOFOLLOW) && !(flags & O_PATH))
+        return Errno::ELOOP;
+    if ((flags & O_DIRECTORY) && !inode->is_directory())
+        return Errno::ENOTDIR;
+    int access = flags & O_ACCMODE;
+    if (inode->is_directory() && access != 0)
+        return Errno::EISDIR;
+    if (inode->type() == InodeType::Regular && (access != 0 || (flags & O_TRUNC)) &&
+        !(flags & O_PATH))
+        return Errno::EROFS;
+    OpenFile* file = TRY(open_file_create(inode, u32(flags), canonical));
+    auto fd = current_process().fds.install(file, 0, flags & O_CLOEXEC);
+    open_file_release(file);
+    return u64(TRY(fd));
+}
+
+} // namespace
+
+Result<u64> sys_read(int fd, UserOut<u8> buffer, u64 count) {
+    OpenFile* file = TRY(readable_file(fd));
+    u64 done = TRY(read_into_user(file, file->offset, buffer, count));
+    if (seekable(file->inode))
+        file->offset += done;
+    return done;
+}
+
+Result<u64> sys_write(int fd, UserIn<u8> buffer, u64 count) {
+    OpenFile* file = TRY(writable_file(fd));
+    u64 done = TRY(write_from_user(file, file->offset, buffer, count));
+    if (seekable(file->inode))
+        file->offset += done;
+    return done;
+}
+
+Result<u64> sys_pread64(int fd, UserOut<u8> buffer, u64 count, i64 offset) {
+    OpenFile* file = TRY(readable_file(fd));
+    if (offset < 0)
+        return Errno::EINVAL;
+    if (!seekable(file->inode))
+        return Errno::ESPIPE;
+    return read_into_user(file, u64(offset), buffer, count);
+}
+
+Result<u64> sys_pwrite64(int fd, UserIn<u8> buffer, u64 count, i64 offset) {
+    OpenFile* file = TRY(writable_file(fd));
+    if (offset < 0)
+        return Errno::EINVAL;
+    if (!seekable(file->inode))
+        return Errno::ESPIPE;
+    return write_from_user(file, u64(offset), buffer, count);
+}
+
+Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
+    OpenFile* file = TRY(readable_file(fd));
+    if (count < 0 || count > MAX_IO_VECTORS)
+        return Errno::EINVAL;
+    u64 total = 0;
+    for (int i = 0; i < count; i++) {
+        IoVector v;
+        TRY(copy_from_user(&v, vectors.offset(i)));
+        if (v.length == 0)
+            continue;
+        auto done = read_into_user(file, file->offset, UserOut<u8>(v.base), v.length);
+        if (done.is_error())
+            return total ? Result<u64>(total) : done;
+        if (seekable(file->inode))
+            file->offset += done.value();
+        total += done.value();
+        if (done.value() < v.length)
+            break;
+    }
+    return total;
+}
+
+Result<u64> sys_writev(int fd, UserIn<IoVector> vectors, int count) {
+    OpenFile* file = TRY(writable_file(fd));
+    if (count < 0 || count > MAX_IO_VECTORS)
+        return Errno::EINVAL;
+    u64 total = 0;
+    for (int i = 0; i < count; i++) {
+        IoVector v;
+        TRY(copy_from_user(&v, vectors.offset(i)));
+        if (v.length == 0)
+            continue;
+        auto done = write_from_user(file, file->offset, UserIn<u8>(v.base), v.length);
+        if (done.is_error())
+            return total ? Result<u64>(total) : done;
+        if (seekable(file->inode))
+            file->offset += done.value();
+        total += done.value();
+        if (done.value() < v.length)
+            break;
+    }
+    return total;
+}
+
+Result<u64> sys_open(UserIn<char> path, int flags, u32) { return do_open(AT_FDCWD, path, flags); }
+Result<u64> sys_openat(int dirfd, UserIn<char> path, int flags, u32) {
+    return do_open(dirfd, path, flags);
+}
+
+Result<u64> sys_close(int fd) {
+    TRY(current_process().fds.close(fd));
+    return 0;
+}
+
+Result<u64> sys_stat(UserIn<char> path, UserOut<LinuxStat> out) {
+    Inode* inode = TRY(resolve_at(AT_FDCWD, path, FollowLinks::Yes));
+    LinuxStat st = stat_of(inode);
+    TRY(copy_to_user(out, &st));
+    return 0;
+}
+
+Result<u64> sys_lstat(UserIn<char> path, UserOut<LinuxStat> out) {
+    Inode* inode = TRY(resolve_at(AT_FDCWD, path, FollowLinks::No));
+    LinuxStat st = stat_of(inode);
+    TRY(copy_to_user(out, &st));
+    return 0;
+}
+
+Result<u64> sys_fstat(int fd, UserOut<LinuxStat> out) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    LinuxStat st = stat_of(file->inode);
+    TRY(copy_to_user(out, &st));
+    return 0;
+}
+
+Result<u64> sys_newfstatat(int dirfd, UserIn<char> path, UserOut<LinuxStat> out, int flags) {
+    FollowLinks follow = (flags & AT_SYMLINK_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
+    Inode* inode = TRY(resolve_at(dirfd, path, follow, nullptr, flags & AT_EMPTY_PATH));
+    LinuxStat st = stat_of(inode);
+    TRY(copy_to_user(out, &st));
+    return 0;
+}
+
+Result<u64> sys_statx(int dirfd, UserIn<char> path, int flags, u32, UserOut<LinuxStatx> out) {
+    FollowLinks follow = (flags & AT_SYMLINK_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
+    Inode* inode = TRY(resolve_at(dirfd, path, follow, nullptr, flags & AT_EMPTY_PATH));
+    LinuxStat st = stat_of(inode);
+    LinuxStatx sx = {};
+    sx.stx_mask = 0x7ff; // STATX_BASIC_STATS
+    sx.stx_blksize = u32(st.st_blksize);
+    sx.stx_nlink = u32(st.st_nlink);
+    sx.stx_mode = u16(st.st_mode);
+    sx.stx_ino = st.st_ino;
+    sx.stx_size = u64(st.st_size);
+    sx.stx_blocks = u64(st.st_blocks);
+    sx.stx_mtime = {st.st_mtim.seconds, u32(st.st_mtim.nanoseconds), 0};
+    sx.stx_atime = sx.stx_ctime = sx.stx_mtime;
+    sx.stx_rdev_major = u32(st.st_rdev >> 8);
+    sx.stx_rdev_minor = u32(st.st_rdev & 0xff);
+    sx.stx_dev_minor = 1;
+    TRY(copy_to_user(out, &sx));
+    return 0;
+}
+
+Result<u64> sys_lseek(int fd, i64 offset, int whence) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (!seekable(file->inode))
+        return Errno::ESPIPE;
+    i64 base;
+    switch (whence) {
+    case 0:
+        base = 0;
+        break;
+    case 1:
+        base = i64(file->offset);
+        break;
+    case 2:
+        base = i64(file->inode->size());
+        break;
+    default:
+        return Errno::EINVAL;
+    }
+    i64 target = base + offset;
+    if (target < 0 || (offset > 0 && target < base))
+        return Errno::EINVAL;
+    file->offset = u64(target);
+    return u64(target);
+}
+
+Result<u64> sys_ioctl(int fd, u64 request, u64 argument) {
+    constexpr u64 TCGETS = 0x5401;
+    constexpr u64 TIOCGWINSZ = 0x5413;
+    constexpr u64 FIONBIO = 0x5421;
+    constexpr u64 FIOCLEX = 0x5451;
+    constexpr u64 FIONCLEX = 0x5450;
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    switch (request) {
+    case TCGETS: {
+        if (!file->inode->is_terminal())
+            return Errno::ENOTTY;
+        LinuxTermios t = {};
+        t.c_iflag = 0x500;  // ICRNL | IXON
+        t.c_oflag = 0x5;    // OPOST | ONLCR
+        t.c_cflag = 0xbf;   // B38400 | CS8 | CREAD
+        t.c_lflag = 0x8a3b; // ISIG | ICANON | ECHO... as a fresh Linux tty
+        TRY(copy_to_user(UserOut<LinuxTermios>(argument), &t));
+        return 0;
+    }
+    case TIOCGWINSZ: {
+        if (!file->inode->is_terminal())
+            return Errno::ENOTTY;
+        LinuxWinsize w = {24, 80, 0, 0};
+        TRY(copy_to_user(UserOut<LinuxWinsize>(argument), &w));
+        return 0;
+    }
+    case FIONBIO: {
+        int on;
+        TRY(copy_from_user(&on, UserIn<int>(argument)));
+        file->flags = on ? (file->flags | O_NONBLOCK) : (file->flags & ~u32(O_NONBLOCK));
+        return 0;
+    }
+    case FIOCLEX:
+    case FIONCLEX:
+        current_process().fds.set_close_on_exec(fd, request == FIOCLEX);
+        return 0;
+    default:
+        return file->inode->is_terminal() ? Errno::EINVAL : Errno::ENOTTY;
+    }
+}
+
+Result<u64> sys_access(UserIn<char> path, int mode) { return sys_faccessat(AT_FDCWD, path, mode); }
+
+Result<u64> sys_faccessat(int dirfd, UserIn<char> path, int mode) {
+    return sys_faccessat2(dirfd, path, mode, 0);
+}
+
+Result<u64> sys_faccessat2(int dirfd, UserIn<char> path, int mode, int flags) {
+    if (mode & ~7)
+        return Errno::EINVAL;
+    FollowLinks follow = (flags & AT_SYMLINK_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
+    Inode* inode = TRY(resolve_at(dirfd, path, follow, nullptr, flags & AT_EMPTY_PATH));
+    // We run as root; only writing to the read-only image is refused.
+    if ((mode & 2) && inode->type() == InodeType::Regular)
+        return Errno::EROFS;
+    return 0;
+}
+
+Result<u64> sys_dup(int fd) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    return u64(TRY(current_process().fds.install(file)));
+}
+
+Result<u64> sys_dup2(int fd, int new_fd) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (fd == new_fd)
+        return u64(fd);
+    return u64(TRY(current_process().fds.install_at(new_fd, file)));
+}
+
+Result<u64> sys_dup3(int fd, int new_fd, int flags) {
+    if (fd == new_fd || (flags & ~O_CLOEXEC))
+        return Errno::EINVAL;
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    return u64(TRY(current_process().fds.install_at(new_fd, file, flags & O_CLOEXEC)));
+}
+
+Result<u64> sys_fcntl(int fd, int command, u64 argument) {
+    constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+    constexpr int F_DUPFD_CLOEXEC = 1030;
+    constexpr int FD_CLOEXEC = 1;
+    FdTable& fds = current_process().fds;
+    OpenFile* file = TRY(fds.get(fd));
+    switch (command) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        if (argument >= u64(FdTable::MAX_FDS))
+            return Errno::EINVAL;
+        return u64(TRY(fds.install(file, int(argument), command == F_DUPFD_CLOEXEC)));
+    case F_GETFD:
+        return fds.close_on_exec(fd) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        fds.set_close_on_exec(fd, argument & FD_CLOEXEC);
+        return 0;
+    case F_GETFL:
+        return file->flags & ~u32(O_CLOEXEC);
+    case F_SETFL: {
+        constexpr u32 changeable = O_APPEND | O_NONBLOCK;
+        file->flags = (file->flags & ~changeable) | (u32(argument) & changeable);
+        return 0;
+    }
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+Result<u64> sys_fsync(int fd) {
+    TRY(current_process().fds.get(fd));
+    return 0; // nothing is buffered: the image is read-only today
+}
+
+Result<u64> sys_fdatasync(int fd) { return sys_fsync(fd); }
+
+Result<u64> sys_getcwd(UserOut<char> buffer, u64 size) {
+    const char* cwd = current_process().cwd;
+    u64 length = strlen(cwd) + 1;
+    if (size < length)
+        return Errno::ERANGE;
+    TRY(copy_array_to_user(buffer, cwd, length));
+    return length;
+}
+
+Result<u64> sys_chdir(UserIn<char> path) {
+    char canonical[PATH_MAX_LENGTH];
+    Inode* inode = TRY(resolve_at(AT_FDCWD, path, FollowLinks::Yes, canonical));
+    if (!inode->is_directory())
+        return Errno::ENOTDIR;
+    memcpy(current_process().cwd, canonical, strlen(canonical) + 1);
+    return 0;
+}
+
+Result<u64> sys_fchdir(int fd) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (!file->inode->is_directory())
+        return Errno::ENOTDIR;
+    if (!file->path)
+        return Errno::ENOENT;
+    memcpy(current_process().cwd, file->path, strlen(file->path) + 1);
+    return 0;
+}
+
+Result<u64> sys_readlink(UserIn<char> path, UserOut<char> buffer, u64 size) {
+    return sys_readlinkat(AT_FDCWD, path, buffer, size);
+}
+
+Result<u64> sys_readlinkat(int dirfd, UserIn<char> path, UserOut<char> buffer, u64 size) {
+    if (i64(size) <= 0)
+        return Errno::EINVAL;
+    Inode* inode = TRY(resolve_at(dirfd, path, FollowLinks::No));
+    if (inode->type() != InodeType::Symlink)
+        return Errno::EINVAL;
+    char target[PATH_MAX_LENGTH];
+    u64 length = TRY(inode->read_link(target, min<u64>(size, sizeof(target))));
+    TRY(copy_array_to_user(buffer, target, length));
+    return length;
+}
+
+Result<u64> sys_getdents64(int fd, UserOut<u8> buffer, u64 size) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (!file->inode->is_directory())
+        return Errno::ENOTDIR;
+    u64 written = 0;
+    // Offsets: 0 = ".", 1 = "..", 2 + i = entry i of the directory.
+    for (;;) {
+        u64 index = file->offset;
+        const char* name;
+        u64 inode_number;
+        u8 type;
+        if (index == 0 || index == 1) {
+            name = index == 0 ? "." : "..";
+            inode_number = file->inode->number();
+            type = 4; // DT_DIR
+        } else {
+            auto entry = file->inode->entry_at(index - 2);
+            if (entry.is_error()) {
+                if (entry.error() == Errno::ENOENT)
+                    break;
+                return entry.error();
+            }
+            name = entry.value().name;
+            inode_number = entry.value().inode_number;
+            switch (entry.value().type) {
+            case InodeType::Directory:
+                type = 4;
+                break;
+            case InodeType::Symlink:
+                type = 10;
+                break;
+            case InodeType::CharDevice:
+                type = 2;
+                break;
+            default:
+                type = 8;
+            }
+        }
+        u64 name_length = strlen(name);
+        constexpr u64 NAME_OFFSET = 19; // offsetof(linux_dirent64, d_name)
+        u64 record = align_up(NAME_OFFSET + name_length + 1, 8);
+        if (written + record > size) {
+            if (written == 0)
+                return Errno::EINVAL;
+            break;
+        }
+        u8 bytes[NAME_OFFSET + 256 + 8] = {};
+        LinuxDirent64Header header = {inode_number, i64(index + 1), u16(record), type};
+        memcpy(bytes, &header, NAME_OFFSET);
+        memcpy(bytes + NAME_OFFSET, name, name_length);
+        TRY(copy_array_to_user(buffer.offset(written), bytes, record));
+        written += record;
+        file->offset = index + 1;
+    }
+    return written;
+}

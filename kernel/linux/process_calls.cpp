@@ -1,0 +1,150 @@
+// process_calls.cpp: identity, limits, exit, thread-pointer and scheduling syscalls for the
+// single program. uname reports sysname "ops" (documented in docs/kernel.md).
+#include "arch/x86_64/cpu.h"
+#include "lib/random.h"
+#include "lib/string.h"
+#include "linux/abi/structs.h"
+#include "linux/process.h"
+#include "linux/syscalls.h"
+
+namespace {
+constexpr u32 RLIMIT_STACK = 3;
+constexpr u32 RLIMIT_NOFILE = 7;
+constexpr u32 RLIMIT_COUNT = 16;
+constexpr u64 RLIM_INFINITY = ~0ull;
+
+LinuxRlimit limit_of(u32 resource) {
+    switch (resource) {
+    case RLIMIT_STACK:
+        return {current_process().rlimit_stack, RLIM_INFINITY};
+    case RLIMIT_NOFILE:
+        return {u64(FdTable::MAX_FDS), u64(FdTable::MAX_FDS)};
+    default:
+        return {RLIM_INFINITY, RLIM_INFINITY};
+    }
+}
+} // namespace
+
+Result<u64> sys_getpid() { return current_process().pid; }
+Result<u64> sys_gettid() { return current_process().pid; }
+Result<u64> sys_getppid() { return 0; }
+Result<u64> sys_getuid() { return 0; }
+Result<u64> sys_geteuid() { return 0; }
+Result<u64> sys_getgid() { return 0; }
+Result<u64> sys_getegid() { return 0; }
+
+Result<u64> sys_exit(int status) { process_exit(status); }
+Result<u64> sys_exit_group(int status) { process_exit(status); }
+
+Result<u64> sys_uname(UserOut<LinuxUtsname> out) {
+    LinuxUtsname u = {};
+    memcpy(u.sysname, "ops", 4);
+    memcpy(u.nodename, "uniboot", 8);
+    memcpy(u.release, "6.1.0-ops", 10); // a Linux-like release: libcs compare versions
+    memcpy(u.version, "#1 SMP ops", 11);
+    memcpy(u.machine, "x86_64", 7);
+    memcpy(u.domainname, "(none)", 7);
+    TRY(copy_to_user(out, &u));
+    return 0;
+}
+
+Result<u64> sys_getrlimit(u32 resource, UserOut<LinuxRlimit> out) {
+    if (resource >= RLIMIT_COUNT)
+        return Errno::EINVAL;
+    LinuxRlimit limit = limit_of(resource);
+    TRY(copy_to_user(out, &limit));
+    return 0;
+}
+
+Result<u64> sys_prlimit64(int pid, u32 resource, UserIn<LinuxRlimit> new_limit,
+                          UserOut<LinuxRlimit> old_limit) {
+    if (pid != 0 && u64(pid) != current_process().pid)
+        return Errno::ESRCH;
+    if (resource >= RLIMIT_COUNT)
+        return Errno::EINVAL;
+    if (!old_limit.is_null()) {
+        LinuxRlimit limit = limit_of(resource);
+        TRY(copy_to_user(old_limit, &limit));
+    }
+    if (!new_limit.is_null()) {
+        LinuxRlimit limit;
+        TRY(copy_from_user(&limit, new_limit));
+        if (limit.current > limit.maximum)
+            return Errno::EINVAL;
+        if (resource == RLIMIT_STACK)
+            current_process().rlimit_stack = limit.current;
+        // Other limits are not enforced beyond their fixed values; raising them is accepted
+        // as Linux would for root.
+    }
+    return 0;
+}
+
+Result<u64> sys_arch_prctl(int code, u64 address) {
+    constexpr int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003,
+                  ARCH_GET_GS = 0x1004;
+    switch (code) {
+    case ARCH_SET_FS:
+        if (address >= USER_END)
+            return Errno::EPERM;
+        cpu::wrmsr(cpu::msr::FS_BASE, address);
+        return 0;
+    case ARCH_GET_FS: {
+        u64 value = cpu::rdmsr(cpu::msr::FS_BASE);
+        TRY(copy_to_user(UserOut<u64>(address), &value));
+        return 0;
+    }
+    case ARCH_SET_GS:
+        if (address >= USER_END)
+            return Errno::EPERM;
+        cpu::wrmsr(cpu::msr::KERNEL_GS_BASE, address); // the user's GS while we run on ours
+        return 0;
+    case ARCH_GET_GS: {
+        u64 value = cpu::rdmsr(cpu::msr::KERNEL_GS_BASE);
+        TRY(copy_to_user(UserOut<u64>(address), &value));
+        return 0;
+    }
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+Result<u64> sys_set_tid_address(u64 address) {
+    current_process().clear_child_tid = address;
+    return current_process().pid;
+}
+
+Result<u64> sys_set_robust_list(u64 head, u64 length) {
+    constexpr u64 ROBUST_LIST_HEAD_SIZE = 24;
+    if (length != ROBUST_LIST_HEAD_SIZE)
+        return Errno::EINVAL;
+    current_process().robust_list = head;
+    return 0;
+}
+
+Result<u64> sys_sched_yield() { return 0; }
+
+Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask) {
+    if (pid != 0 && u64(pid) != current_process().pid)
+        return Errno::ESRCH;
+    constexpr u64 MASK_BYTES = 8; // the kernel's cpumask size (64 CPUs)
+    if (size < MASK_BYTES || size % 8)
+        return Errno::EINVAL;
+    u8 bits[MASK_BYTES] = {1}; // one CPU until SMP lands
+    TRY(copy_array_to_user(mask, bits, MASK_BYTES));
+    return MASK_BYTES;
+}
+
+Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags) {
+    constexpr u32 GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+    if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return Errno::EINVAL;
+    length = min<u64>(length, 32 * MiB);
+    u8 chunk[256];
+    for (u64 done = 0; done < length;) {
+        u64 n = min<u64>(length - done, sizeof(chunk));
+        random_fill(chunk, n);
+        TRY(copy_array_to_user(buffer.offset(done), chunk, n));
+        done += n;
+    }
+    return length;
+}

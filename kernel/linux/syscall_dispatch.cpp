@@ -1,0 +1,94 @@
+// syscall_dispatch.cpp: handle_syscall, called by syscall_entry.S. Converts registers to each
+// handler's typed arguments, turns Result errors into -errno in rax, and does --trace output
+// (so handlers never trace themselves).
+#include "arch/x86_64/trap_frame.h"
+#include "lib/format.h"
+#include "linux/abi/syscall_names.h"
+#include "linux/process.h"
+#include "linux/syscall_list.h"
+#include "linux/syscalls.h"
+#include <utility>
+
+namespace {
+
+template <typename T>
+struct Argument {
+    static T from(u64 v) { return T(v); }
+};
+template <typename T>
+struct Argument<UserIn<T>> {
+    static UserIn<T> from(u64 v) { return UserIn<T>(v); }
+};
+template <typename T>
+struct Argument<UserOut<T>> {
+    static UserOut<T> from(u64 v) { return UserOut<T>(v); }
+};
+
+template <typename... A, size_t... I>
+Result<u64> invoke(Result<u64> (*handler)(A...), const u64* args, std::index_sequence<I...>) {
+    return handler(Argument<A>::from(args[I])...);
+}
+
+template <typename... A>
+Result<u64> invoke_all(Result<u64> (*handler)(A...), const u64* args) {
+    return invoke(handler, args, std::index_sequence_for<A...>{});
+}
+
+template <auto Handler>
+Result<u64> thunk(const u64* args) {
+    return invoke_all(Handler, args);
+}
+
+using Thunk = Result<u64> (*)(const u64*);
+constexpr unsigned TABLE_SIZE = 512;
+
+struct Table {
+    Thunk entries[TABLE_SIZE] = {};
+    const char* names[TABLE_SIZE] = {};
+    constexpr Table() {
+#define REGISTER(number, name)                                                                     \
+    entries[number] = &thunk<&sys_##name>;                                                         \
+    names[number] = #name;
+        ENUMERATE_SYSCALLS(REGISTER)
+#undef REGISTER
+    }
+};
+constexpr Table g_table;
+
+bool g_reported[TABLE_SIZE];
+
+const char* name_of(u64 number) {
+    for (const auto& entry : SYSCALL_NAMES)
+        if (entry.number == number)
+            return entry.name;
+    return "unknown";
+}
+
+} // namespace
+
+extern "C" void handle_syscall(TrapFrame* frame) {
+    u64 number = frame->rax;
+    const u64 args[6] = {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9};
+    Process& process = current_process();
+    Thunk handler = number < TABLE_SIZE ? g_table.entries[number] : nullptr;
+    if (!handler) {
+        if (process.trace && (number >= TABLE_SIZE || !g_reported[number])) {
+            kprintf("ops trace: unimplemented syscall %lu (%s) -> ENOSYS\n", number,
+                    name_of(number));
+            if (number < TABLE_SIZE)
+                g_reported[number] = true;
+        }
+        frame->rax = u64(-i64(Errno::ENOSYS));
+        return;
+    }
+    Result<u64> result = handler(args);
+    frame->rax = result.is_error() ? u64(-i64(result.error())) : result.value();
+    if (process.trace_all) {
+        if (result.is_error())
+            kprintf("ops trace: %s(%lx, %lx, %lx) = -%s\n", g_table.names[number], args[0],
+                    args[1], args[2], errno_name(result.error()));
+        else
+            kprintf("ops trace: %s(%lx, %lx, %lx) = %lx\n", g_table.names[number], args[0],
+                    args[1], args[2], result.value());
+    }
+}

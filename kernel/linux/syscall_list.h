@@ -1,0 +1,25 @@
+// syscall_list.h: every Linux syscall this kernel implements, as one X-macro list of
+// (number, name). It generates the dispatch table (syscall_dispatch.cpp); it is plain data so
+// ops can include it too. Handlers are declared in linux/syscalls.h, one family per file.
+#pragma once
+
+#define ENUMERATE_SYSCALLS(S)                                                                      \
+    /* fs_calls.cpp */                                                                             \
+    S(0, read) S(1, write) S(2, open) S(3, close) S(4, stat) S(5, fstat) S(6, lstat)             \
+    S(8, lseek) S(16, ioctl) S(17, pread64) S(18, pwrite64) S(19, readv) S(20, writev)           \
+    S(21, access) S(32, dup) S(33, dup2) S(72, fcntl) S(74, fsync) S(75, fdatasync)              \
+    S(79, getcwd) S(80, chdir) S(81, fchdir) S(89, readlink) S(217, getdents64) S(257, openat)  \
+    S(262, newfstatat) S(267, readlinkat) S(269, faccessat) S(292, dup3) S(332, statx)          \
+    S(439, faccessat2)                                                                             \
+    /* mm_calls.cpp */                                                                             \
+    S(9, mmap) S(10, mprotect) S(11, munmap) S(12, brk) S(25, mremap) S(28, madvise)             \
+    /* process_calls.cpp */                                                                        \
+    S(39, getpid) S(60, exit) S(63, uname) S(97, getrlimit) S(102, getuid) S(104, getgid)        \
+    S(107, geteuid) S(108, getegid) S(110, getppid) S(158, arch_prctl) S(186, gettid)            \
+    S(218, set_tid_address) S(231, exit_group) S(273, set_robust_list) S(302, prlimit64)         \
+    S(24, sched_yield) S(204, sched_getaffinity) S(318, getrandom)                  \
+    /* time_calls.cpp */                                                                           \
+    S(35, nanosleep) S(96, gettimeofday) S(201, time) S(228, clock_gettime)                      \
+    S(229, clock_getres) S(230, clock_nanosleep)                                                   \
+    /* signal_calls.cpp */                                                                         \
+    S(13, rt_sigaction) S(14, rt_sigprocmask)

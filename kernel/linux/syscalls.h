@@ -1,0 +1,89 @@
+// syscalls.h: declarations of every syscall handler. Handlers are free functions returning
+// Result<u64>; typed arguments (ints, UserIn/UserOut) are converted from registers by the
+// dispatcher. Each family's bodies live in its own file (see syscall_list.h).
+#pragma once
+
+#include "linux/user_memory.h"
+
+struct IoVector;
+struct LinuxStat;
+struct LinuxStatx;
+struct LinuxTimespec;
+struct LinuxTimeval;
+struct LinuxUtsname;
+struct LinuxRlimit;
+
+// fs_calls.cpp
+Result<u64> sys_read(int fd, UserOut<u8> buffer, u64 count);
+Result<u64> sys_write(int fd, UserIn<u8> buffer, u64 count);
+Result<u64> sys_open(UserIn<char> path, int flags, u32 mode);
+Result<u64> sys_openat(int dirfd, UserIn<char> path, int flags, u32 mode);
+Result<u64> sys_close(int fd);
+Result<u64> sys_stat(UserIn<char> path, UserOut<LinuxStat> out);
+Result<u64> sys_lstat(UserIn<char> path, UserOut<LinuxStat> out);
+Result<u64> sys_fstat(int fd, UserOut<LinuxStat> out);
+Result<u64> sys_newfstatat(int dirfd, UserIn<char> path, UserOut<LinuxStat> out, int flags);
+Result<u64> sys_statx(int dirfd, UserIn<char> path, int flags, u32 mask, UserOut<LinuxStatx> out);
+Result<u64> sys_lseek(int fd, i64 offset, int whence);
+Result<u64> sys_ioctl(int fd, u64 request, u64 argument);
+Result<u64> sys_pread64(int fd, UserOut<u8> buffer, u64 count, i64 offset);
+Result<u64> sys_pwrite64(int fd, UserIn<u8> buffer, u64 count, i64 offset);
+Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count);
+Result<u64> sys_writev(int fd, UserIn<IoVector> vectors, int count);
+Result<u64> sys_access(UserIn<char> path, int mode);
+Result<u64> sys_faccessat(int dirfd, UserIn<char> path, int mode);
+Result<u64> sys_faccessat2(int dirfd, UserIn<char> path, int mode, int flags);
+Result<u64> sys_dup(int fd);
+Result<u64> sys_dup2(int fd, int new_fd);
+Result<u64> sys_dup3(int fd, int new_fd, int flags);
+Result<u64> sys_fcntl(int fd, int command, u64 argument);
+Result<u64> sys_fsync(int fd);
+Result<u64> sys_fdatasync(int fd);
+Result<u64> sys_getcwd(UserOut<char> buffer, u64 size);
+Result<u64> sys_chdir(UserIn<char> path);
+Result<u64> sys_fchdir(int fd);
+Result<u64> sys_readlink(UserIn<char> path, UserOut<char> buffer, u64 size);
+Result<u64> sys_readlinkat(int dirfd, UserIn<char> path, UserOut<char> buffer, u64 size);
+Result<u64> sys_getdents64(int fd, UserOut<u8> buffer, u64 size);
+
+// mm_calls.cpp
+Result<u64> sys_mmap(u64 address, u64 length, int protection, int flags, int fd, u64 offset);
+Result<u64> sys_mprotect(u64 address, u64 length, int protection);
+Result<u64> sys_munmap(u64 address, u64 length);
+Result<u64> sys_brk(u64 address);
+Result<u64> sys_mremap(u64 old_address, u64 old_length, u64 new_length, int flags, u64 new_address);
+Result<u64> sys_madvise(u64 address, u64 length, int advice);
+
+// process_calls.cpp
+Result<u64> sys_getpid();
+Result<u64> sys_gettid();
+Result<u64> sys_getppid();
+Result<u64> sys_getuid();
+Result<u64> sys_geteuid();
+Result<u64> sys_getgid();
+Result<u64> sys_getegid();
+Result<u64> sys_exit(int status);
+Result<u64> sys_exit_group(int status);
+Result<u64> sys_uname(UserOut<LinuxUtsname> out);
+Result<u64> sys_getrlimit(u32 resource, UserOut<LinuxRlimit> out);
+Result<u64> sys_prlimit64(int pid, u32 resource, UserIn<LinuxRlimit> new_limit,
+                          UserOut<LinuxRlimit> old_limit);
+Result<u64> sys_arch_prctl(int code, u64 address);
+Result<u64> sys_set_tid_address(u64 address);
+Result<u64> sys_set_robust_list(u64 head, u64 length);
+Result<u64> sys_sched_yield();
+Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask);
+Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags);
+
+// time_calls.cpp
+Result<u64> sys_clock_gettime(int clock, UserOut<LinuxTimespec> out);
+Result<u64> sys_clock_getres(int clock, UserOut<LinuxTimespec> out);
+Result<u64> sys_gettimeofday(UserOut<LinuxTimeval> out, u64 timezone);
+Result<u64> sys_time(UserOut<i64> out);
+Result<u64> sys_nanosleep(UserIn<LinuxTimespec> request, UserOut<LinuxTimespec> remaining);
+Result<u64> sys_clock_nanosleep(int clock, int flags, UserIn<LinuxTimespec> request,
+                                UserOut<LinuxTimespec> remaining);
+
+// signal_calls.cpp
+Result<u64> sys_rt_sigaction(int signal, UserIn<u8> action, UserOut<u8> old_action, u64 size);
+Result<u64> sys_rt_sigprocmask(int how, UserIn<u64> set, UserOut<u64> old_set, u64 size);

@@ -1,0 +1,200 @@
+// main.cpp: kernel_main, the boot sequence from the PVH entry to the program's first
+// instruction: CPU tables, memory, clock, devices, root filesystem, manifest, program.
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/pvh.h"
+#include "arch/x86_64/trap_frame.h"
+#include "common/manifest/manifest.h"
+#include "dev/interrupts.h"
+#include "dev/serial.h"
+#include "dev/virtio/blk/blk.h"
+#include "dev/virtio/transport/mmio.h"
+#include "fs/device_inodes.h"
+#include "fs/root_mount.h"
+#include "fs/tfs_inode.h"
+#include "fs/vfs.h"
+#include "lib/format.h"
+#include "lib/panic.h"
+#include "lib/random.h"
+#include "lib/string.h"
+#include "linux/elf_loader.h"
+#include "linux/process.h"
+#include "mm/heap.h"
+#include "mm/layout.h"
+#include "mm/page_table.h"
+#include "mm/physical.h"
+#include "time/clock.h"
+
+extern "C" void syscall_entry();
+extern "C" void (*init_array_start[])();
+extern "C" void (*init_array_end[])();
+
+namespace {
+
+constexpr u64 KERNEL_STACK_SIZE = 64 * KiB;
+constexpr size_t MAX_ARGUMENTS = 4096;
+constexpr size_t MAX_ENVIRONMENT = 4096;
+
+void enable_user_fpu() {
+    // SSE for the program ([intel/vol3] 13.1): no x87 emulation, FXSAVE-aware OS.
+    cpu::write_cr0((cpu::read_cr0() & ~cpu::cr0::EM) | cpu::cr0::MP);
+    cpu::write_cr4(cpu::read_cr4() | cpu::cr4::OSFXSR | cpu::cr4::OSXMMEXCPT);
+    asm volatile("fninit");
+}
+
+void enable_syscalls() {
+    cpu::wrmsr(cpu::msr::EFER, cpu::rdmsr(cpu::msr::EFER) | cpu::efer::SCE | cpu::efer::NXE);
+    cpu::wrmsr(cpu::msr::STAR, (u64(selector::USER_CODE32 | 3) << 48) |
+                                   (u64(selector::KERNEL_CODE) << 32));
+    cpu::wrmsr(cpu::msr::LSTAR, u64(&syscall_entry));
+    // Clear IF, TF, DF, AC on entry.
+    cpu::wrmsr(cpu::msr::FMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18));
+}
+
+// The command line ops passes (QEMU -append): "ops.realtime=<ns since the epoch>" and the
+// virtio_mmio.device declarations QEMU adds (we find those devices by probing instead).
+void apply_command_line(const HvmStartInfo& info) {
+    if (!info.cmdline_paddr)
+        return;
+    const char* p = static_cast<const char*>(phys_to_virt(info.cmdline_paddr));
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (starts_with(p, "ops.realtime=")) {
+            u64 ns = 0;
+            for (p += 13; *p >= '0' && *p <= '9'; p++)
+                ns = ns * 10 + u64(*p - '0');
+            set_realtime_ns(ns);
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+}
+
+void found_virtio_device(virtio::MmioTransport& found) {
+    if (found.device_id() != virtio::device_id::BLOCK || virtio::g_disk_count == virtio::MAX_DISKS)
+        return;
+    auto* transport = make<virtio::MmioTransport>(found);
+    if (!transport)
+        return;
+    auto disk = virtio::BlockDevice::create(transport);
+    if (disk.is_error()) {
+        kprintf("ops kernel: virtio-blk device failed to start (%s)\n", errno_name(disk.error()));
+        return;
+    }
+    virtio::g_disks[virtio::g_disk_count++] = disk.value();
+}
+
+char* copy_bytes_as_string(common::Bytes bytes) {
+    auto* s = static_cast<char*>(kmalloc(bytes.size() + 1));
+    if (!s)
+        panic("out of memory reading the manifest");
+    memcpy(s, bytes.data(), bytes.size());
+    s[bytes.size()] = 0;
+    return s;
+}
+
+const char* exe_path() { return current_process().exe; }
+
+[[noreturn]] void fail_boot(const char* what, int status) {
+    kprintf("ops kernel: %s\n", what);
+    process_exit(status);
+}
+
+} // namespace
+
+extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
+    serial_init();
+    gdt_init();
+    idt_init();
+    auto& info = *static_cast<HvmStartInfo*>(phys_to_virt(start_info_physical));
+    if (info.magic != HvmStartInfo::MAGIC)
+        panic("not started through PVH (start info magic %x)", info.magic);
+    physical_init(info);
+    paging_init();
+    enable_user_fpu();
+    enable_syscalls();
+    for (auto** ctor = init_array_start; ctor < init_array_end; ctor++)
+        (*ctor)();
+    random_init();
+    clock_init();
+    interrupts_init();
+    apply_command_line(info);
+    cpu::enable_interrupts();
+
+    virtio::scan_mmio(found_virtio_device);
+    auto mounted = mount_root_filesystem();
+    if (mounted.is_error())
+        fail_boot("no bootable disk with a root filesystem was found", 126);
+    tfs::Filesystem* fs = mounted.value();
+    const tfs::Value* manifest_root = fs->root();
+
+    Process& process = current_process();
+    common::Bytes program_bytes;
+    if (manifest::program(manifest_root, &program_bytes) != manifest::Error::none)
+        fail_boot("the manifest has no program", 126);
+    char* program = copy_bytes_as_string(program_bytes);
+    process.trace = manifest::has_flag(manifest_root, manifest::key::trace);
+    process.trace_all = manifest::has_flag(manifest_root, manifest::key::debugsyscalls);
+
+    static common::Bytes argument_bytes[MAX_ARGUMENTS];
+    size_t argc = 0;
+    if (manifest::arguments(manifest_root, common::Span<common::Bytes>(argument_bytes), &argc) !=
+        manifest::Error::none)
+        fail_boot("the manifest's arguments are malformed", 126);
+    argc = min(argc, MAX_ARGUMENTS);
+    auto** argv = static_cast<const char**>(kmalloc(sizeof(char*) * (argc + 1)));
+    for (size_t i = 0; i < argc; i++)
+        argv[i] = copy_bytes_as_string(argument_bytes[i]);
+
+    static manifest::EnvVar env_vars[MAX_ENVIRONMENT];
+    size_t envc = 0;
+    manifest::environment(manifest_root, common::Span<manifest::EnvVar>(env_vars), &envc);
+    envc = min(envc, MAX_ENVIRONMENT);
+    auto** envp = static_cast<const char**>(kmalloc(sizeof(char*) * (envc + 1)));
+    for (size_t i = 0; i < envc; i++) {
+        char* s = static_cast<char*>(kmalloc(env_vars[i].name.size() + env_vars[i].value.size() + 2));
+        memcpy(s, env_vars[i].name.data(), env_vars[i].name.size());
+        s[env_vars[i].name.size()] = '=';
+        memcpy(s + env_vars[i].name.size() + 1, env_vars[i].value.data(), env_vars[i].value.size());
+        s[env_vars[i].name.size() + 1 + env_vars[i].value.size()] = 0;
+        envp[i] = s;
+    }
+
+    Inode* root = MUST(tfs_mount_root(*fs));
+    MUST(vfs_init(root, exe_path));
+    memcpy(process.exe, program, strlen(program) + 1);
+    common::Bytes cwd;
+    if (manifest::cwd(manifest_root, &cwd)) {
+        char* path = copy_bytes_as_string(cwd);
+        char canonical[PATH_MAX_LENGTH];
+        auto dir = vfs_resolve("/", path, FollowLinks::Yes, canonical);
+        if (dir.is_error() || !dir.value()->is_directory())
+            fail_boot("the manifest's cwd is not a directory in the image", 126);
+        memcpy(process.cwd, canonical, strlen(canonical) + 1);
+    }
+    OpenFile* console = MUST(open_file_create(console_inode(), 2 /* O_RDWR */, "/dev/console"));
+    for (int fd = 0; fd < 3; fd++)
+        MUST(process.fds.install_at(fd, console));
+    open_file_release(console);
+
+    u8* kernel_stack = static_cast<u8*>(kmalloc(KERNEL_STACK_SIZE));
+    if (!kernel_stack)
+        panic("out of memory for the kernel stack");
+    u64 stack_top = align_down(u64(kernel_stack + KERNEL_STACK_SIZE), 16);
+    tss_set_kernel_stack(stack_top);
+
+    ProgramImage image{program, argv, argc, envp, envc,
+                       !manifest::has_flag(manifest_root, manifest::key::noaslr)};
+    auto* frame = reinterpret_cast<TrapFrame*>(stack_top - sizeof(TrapFrame));
+    auto loaded = load_program(image, *frame);
+    if (loaded.is_error()) {
+        char line[256];
+        const char* detail = load_program_error_detail();
+        format(line, sizeof(line), "cannot run %s: %s", program,
+               detail[0] ? detail : errno_name(loaded.error()));
+        fail_boot(line, 126);
+    }
+    return_to_user(frame);
+}

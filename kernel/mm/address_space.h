@@ -1,0 +1,61 @@
+// address_space.h: the program's lower-half mappings as a sorted list of regions, with pages
+// allocated on first touch (handle_page_fault). mmap/munmap/mprotect/mremap/brk semantics
+// live here; linux/mm_calls.cpp only checks arguments and copies.
+#pragma once
+
+#include "lib/result.h"
+#include "mm/page_table.h"
+
+struct Region {
+    u64 start;
+    u64 end; // exclusive, page aligned
+    Protection protection;
+    Region* next;
+};
+
+enum class MapPlacement : u8 { Anywhere, Hint, Fixed, FixedNoReplace };
+
+class AddressSpace {
+  public:
+    // Sets the top of the mmap area (below the stack) and the lowest address mmap hands out.
+    void set_mmap_top(u64 top) { m_mmap_top = top; }
+    void set_heap_start(u64 start) { m_heap_start = m_heap_end = start; }
+
+    // Reserves [addr, addr+length) (placement decides how addr is used); pages appear on first
+    // touch, zero-filled. Returns the start.
+    Result<u64> map(u64 addr, u64 length, Protection protection, MapPlacement placement);
+    Result<void> unmap(u64 addr, u64 length);
+    Result<void> protect(u64 addr, u64 length, Protection protection);
+    Result<u64> remap(u64 old_addr, u64 old_length, u64 new_length, bool may_move, bool fixed,
+                      u64 new_addr);
+    // Frees the pages of a mapped range; they read back as zeros (MADV_DONTNEED).
+    Result<void> discard(u64 addr, u64 length);
+    // Linux brk: returns the (possibly unchanged) break.
+    u64 brk(u64 requested);
+    // Allocates every page of the range now (for the loader, which then writes through the
+    // direct map). The range must be mapped.
+    Result<void> populate(u64 addr, u64 length);
+    // Resolves a fault at `address`; false if it is a real access violation.
+    bool handle_fault(u64 address, u64 error_code);
+    const Region* regions() const { return m_regions; }
+    // Kernel writes into the program's memory bypassing protections (loader, stack set-up).
+    Result<void> write_bytes(u64 addr, const void* data, u64 length);
+
+  private:
+    Region* find(u64 address) const;
+    bool range_free(u64 start, u64 end) const;
+    Result<u64> find_free(u64 length) const;
+    Result<void> split_at(u64 address);
+    void release_pages(u64 start, u64 end);
+    void insert(Region* region);
+
+    Region* m_regions = nullptr;
+    u64 m_mmap_top = 0x7f0000000000;
+    u64 m_heap_start = 0;
+    u64 m_heap_end = 0;
+};
+
+AddressSpace& current_address_space();
+
+// Called by handle_trap for page faults (user or kernel mode).
+bool handle_page_fault(u64 address, u64 error_code);

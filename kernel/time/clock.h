@@ -1,0 +1,13 @@
+// clock.h: the kernel's clocks. Monotonic time comes from the TSC, calibrated at boot; real
+// time is the host's wall clock passed by ops at boot plus monotonic time since.
+#pragma once
+
+#include "lib/types.h"
+
+void clock_init();
+u64 monotonic_ns();
+u64 realtime_ns();
+void set_realtime_ns(u64 now);
+u64 tsc_frequency_hz();
+// Waits (halting the CPU) until monotonic_ns() >= deadline.
+void sleep_until(u64 deadline_ns);
