@@ -2,6 +2,8 @@
 // exit channel. Restores the terminal and stdio flags afterwards whatever QEMU did to them.
 #include "ops/vmm/launcher.h"
 
+#include <chrono>
+
 #include "ops/base/error.h"
 #include "ops/vmm/qemu_args.h"
 
@@ -138,7 +140,12 @@ std::string read_exit_channel(const std::filesystem::path& path, bool& exists) {
 RunOutcome run_vm(const RunRequest& request) {
     RunDirectory run_directory;
     std::filesystem::path exit_channel = run_directory.path() / "exit";
-    std::vector<std::string> argv = qemu_argv(request, exit_channel);
+    RunRequest timed = request;
+    if (timed.realtime_ns == 0)
+        timed.realtime_ns = std::uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    std::vector<std::string> argv = qemu_argv(timed, exit_channel);
     if (request.verbose)
         std::fprintf(stderr, "%s\n", shell_command_line(argv).c_str());
     std::fflush(stdout);

@@ -58,8 +58,12 @@ std::vector<std::string> qemu_argv(const RunRequest& request,
         "-device", "isa-serial,chardev=exitc,iobase=" + hex(kExitChannelPort) + ",irq=3",
         "-device", "isa-debug-exit,iobase=" + hex(kDebugExitPort) + ",iosize=0x04",
         "-drive", "file=" + qemu_option_value(request.image.string()) + ",format=raw,if=none,id=hd0",
+        // virtio-mmio devices speak virtio 1.0 (QEMU defaults them to the legacy interface).
+        "-global", "virtio-mmio.force-legacy=false",
         "-device", "virtio-blk-device,drive=hd0",
     });
+    if (request.realtime_ns != 0)
+        argv.insert(argv.end(), {"-append", "ops.realtime=" + std::to_string(request.realtime_ns)});
     if (request.gdb_port != 0)
         argv.insert(argv.end(), {"-gdb", "tcp::" + std::to_string(request.gdb_port)});
     if (request.wait_for_gdb)

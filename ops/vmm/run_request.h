@@ -21,6 +21,9 @@ struct RunRequest {
     bool wait_for_gdb = false;  // start halted (-S) until gdb continues
     bool verbose = false;       // print the QEMU command line on stderr before starting
     std::string qemu_binary = "qemu-system-x86_64";  // looked up on PATH when not absolute
+    // The host's wall clock (ns since the epoch) handed to the kernel, which has no RTC;
+    // 0 leaves it out. The launcher fills it just before starting QEMU.
+    std::uint64_t realtime_ns = 0;
 };
 
 } // namespace ops

@@ -1,6 +1,6 @@
 // interrupts.S: IDT entry stubs for all 256 vectors. Each pushes a dummy error code where the
 // CPU does not, the vector number, then the general registers, and calls handle_trap(frame).
-#define FRAME_CS_OFFSET (17 * 8)
+#define FRAME_CS_OFFSET (18 * 8)
 
 .macro push_registers
     push %rax

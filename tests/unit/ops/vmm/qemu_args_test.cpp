@@ -27,6 +27,7 @@ TEST(QemuArgs, TcgGolden) {
         "-device", "isa-serial,chardev=exitc,iobase=0x2f8,irq=3",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-drive", "file=/home/u/.ops/images/hello,format=raw,if=none,id=hd0",
+        "-global", "virtio-mmio.force-legacy=false",
         "-device", "virtio-blk-device,drive=hd0",
     };
     EXPECT_EQ(qemu_argv(basic_request(), "/tmp/ops-run-x/exit"), expected);
@@ -49,6 +50,7 @@ TEST(QemuArgs, KvmGolden) {
         "-device", "isa-serial,chardev=exitc,iobase=0x2f8,irq=3",
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         "-drive", "file=/home/u/.ops/images/hello,format=raw,if=none,id=hd0",
+        "-global", "virtio-mmio.force-legacy=false",
         "-device", "virtio-blk-device,drive=hd0",
     };
     EXPECT_EQ(qemu_argv(request, "/r/exit"), expected);
