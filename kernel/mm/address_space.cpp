@@ -56,6 +56,19 @@ Result<u64> AddressSpace::find_free(u64 length) const {
     return Errno::ENOMEM;
 }
 
+void AddressSpace::merge_adjacent() {
+    for (Region* r = m_regions; r && r->next;) {
+        Region* n = r->next;
+        if (r->end == n->start && r->protection == n->protection) {
+            r->end = n->end;
+            r->next = n->next;
+            destroy(n);
+            continue;
+        }
+        r = n;
+    }
+}
+
 void AddressSpace::insert(Region* region) {
     Region** link = &m_regions;
     while (*link && (*link)->start < region->start)
@@ -112,6 +125,7 @@ Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPl
     if (!region)
         return Errno::ENOMEM;
     insert(region);
+    merge_adjacent();
     return start;
 }
 
@@ -159,6 +173,7 @@ Result<void> AddressSpace::protect(u64 addr, u64 length, Protection protection) 
                 protect_user_page(va, protection);
         }
     }
+    merge_adjacent();
     return {};
 }
 

@@ -48,6 +48,9 @@ class AddressSpace {
     Result<void> split_at(u64 address);
     void release_pages(u64 start, u64 end);
     void insert(Region* region);
+    // Joins neighbouring regions with equal protection (after splits), so one mapping stays one
+    // region as mremap requires.
+    void merge_adjacent();
 
     Region* m_regions = nullptr;
     u64 m_mmap_top = 0x7f0000000000;

@@ -16,7 +16,7 @@ TEST_P(Efault, BadPointersGiveEfault) {
                                    {
                                        "write(1, 0x1, 10) = -14",
                                        "write(1, 0xffff800000000000, 10) = -14",
-                                       "read(pipe, unmapped, 3) = -14",
+                                       "read(/dev/zero, unmapped, 3) = -14",
                                    }))
         << r.describe();
 }
