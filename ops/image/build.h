@@ -1,12 +1,14 @@
 // build.h: building a bootable disk image from a Config; what `ops build` and `ops run` call.
-// The on-disk work (ELF checks, file collection, TFS and MBR writing) is in write_image.cpp on
-// top of common/{elf,tfs,disk,manifest}.
+// Checks of the request and the program are here and in elf_check.cpp; the tree is collected in
+// root_fs.cpp and the bytes are written by write_image.cpp on top of common/{elf,tfs,disk}.
 #pragma once
 
 #include "ops/config/config.h"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 namespace ops {
 
@@ -16,13 +18,25 @@ struct BuildRequest {
     std::filesystem::path kernel;    // kernel ELF placed at /kernel in the boot FS
 };
 
+// What only tests and reproducible builds set.
+struct ImageOptions {
+    // UUID of both file systems, for bit-identical rebuilds. Unset: random ones read from
+    // /dev/urandom.
+    std::optional<std::array<std::uint8_t, 16>> uuid;
+};
+
 struct BuildResult {
     std::filesystem::path image;  // == request.output
     std::uint64_t size_bytes = 0;
 };
 
-// Checks the request (program given and readable), then writes the image. Blocks on file I/O.
-// Throws ops::Error with a message for the user.
-BuildResult build_image(const BuildRequest& request);
+// Checks the request (program given, readable, a static x86-64 ELF), then writes the image.
+// Blocks on file I/O. Throws ops::Error with a message for the user; on any error no image is
+// written and an existing image of that name is left as it was.
+BuildResult build_image(const BuildRequest& request, const ImageOptions& options = {});
+
+// Where the program is on the host: config.program as given when it exists (relative to the
+// working directory), else relative to config.local_files_parent_directory.
+std::filesystem::path program_host_path(const Config& config);
 
 } // namespace ops
