@@ -211,8 +211,12 @@ Result<u64> sys_pwrite64(int fd, UserIn<u8> buffer, u64 count, i64 offset) {
     return write_from_user(file, u64(offset), buffer, count);
 }
 
-Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
-    OpenFile* file = TRY(readable_file(fd));
+namespace {
+
+// readv and writev: each vector in turn, stopping at the first short transfer; an error after
+// some bytes moved reports the bytes (as Linux does).
+template <typename Transfer>
+Result<u64> transfer_vectors(OpenFile* file, UserIn<IoVector> vectors, int count, Transfer transfer) {
     if (count < 0 || count > MAX_IO_VECTORS)
         return Errno::EINVAL;
     u64 total = 0;
@@ -221,7 +225,7 @@ Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
         TRY(copy_from_user(&v, vectors.offset(i)));
         if (v.length == 0)
             continue;
-        auto done = read_into_user(file, file->offset, UserOut<u8>(v.base), v.length);
+        auto done = transfer(file, file->offset, v);
         if (done.is_error())
             return total ? Result<u64>(total) : done;
         if (seekable(file->inode))
@@ -233,26 +237,20 @@ Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
     return total;
 }
 
+} // namespace
+
+Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
+    OpenFile* file = TRY(readable_file(fd));
+    return transfer_vectors(file, vectors, count, [](OpenFile* f, u64 offset, const IoVector& v) {
+        return read_into_user(f, offset, UserOut<u8>(v.base), v.length);
+    });
+}
+
 Result<u64> sys_writev(int fd, UserIn<IoVector> vectors, int count) {
     OpenFile* file = TRY(writable_file(fd));
-    if (count < 0 || count > MAX_IO_VECTORS)
-        return Errno::EINVAL;
-    u64 total = 0;
-    for (int i = 0; i < count; i++) {
-        IoVector v;
-        TRY(copy_from_user(&v, vectors.offset(i)));
-        if (v.length == 0)
-            continue;
-        auto done = write_from_user(file, file->offset, UserIn<u8>(v.base), v.length);
-        if (done.is_error())
-            return total ? Result<u64>(total) : done;
-        if (seekable(file->inode))
-            file->offset += done.value();
-        total += done.value();
-        if (done.value() < v.length)
-            break;
-    }
-    return total;
+    return transfer_vectors(file, vectors, count, [](OpenFile* f, u64 offset, const IoVector& v) {
+        return write_from_user(f, offset, UserIn<u8>(v.base), v.length);
+    });
 }
 
 Result<u64> sys_open(UserIn<char> path, int flags, u32) { return do_open(AT_FDCWD, path, flags); }
