@@ -87,13 +87,22 @@ class StackBuilder {
     u64 m_sp;
 };
 
-} // namespace
+// Where one ELF object ended up.
+struct LoadedObject {
+    u64 bias = 0;
+    u64 entry = 0;
+    u64 phdr = 0;
+    u64 phnum = 0;
+    u64 end = 0; // page-aligned end of its highest segment
+    bool dynamic = false;
+    char interpreter[256] = {};
+};
 
-const char* load_program_error_detail() { return g_error_detail; }
-
-Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
-    g_error_detail[0] = 0;
-    Inode* inode = TRY(vfs_resolve("/", program.path, FollowLinks::Yes));
+// Reads the headers of `path`, checks them, and maps its PT_LOAD segments. `choose_bias` picks
+// the load bias of a position-independent object from its load span.
+template <typename ChooseBias>
+Result<LoadedObject> load_object(const char* path, ChooseBias choose_bias) {
+    Inode* inode = TRY(vfs_resolve("/", path, FollowLinks::Yes));
     if (inode->type() != InodeType::Regular)
         return Errno::EACCES;
     u64 file_size = inode->size();
@@ -109,49 +118,78 @@ Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
 
     ElfFile elf;
     auto error = ElfFile::parse(common::Bytes(header, got), file_size, &elf);
+    if (error.ok())
+        error = elf.check_entry();
     if (!error.ok()) {
-        format(g_error_detail, sizeof(g_error_detail), "%s",
+        format(g_error_detail, sizeof(g_error_detail), "%s: %s", path,
                common::elf::elf_error_message(error.code));
         return Errno::ENOEXEC;
     }
+    LoadedObject object;
     if (elf.link_kind() == common::elf::LinkKind::Dynamic) {
-        format(g_error_detail, sizeof(g_error_detail),
-               "dynamically linked programs are not supported yet (interpreter %s)",
-               elf.interpreter());
-        return Errno::ENOEXEC;
+        if (elf.interpreter_length() >= sizeof(object.interpreter))
+            return Errno::ENAMETOOLONG;
+        object.dynamic = true;
+        memcpy(object.interpreter, elf.interpreter(), elf.interpreter_length());
     }
-
     AddressSpace& space = current_address_space();
-    u64 bias = 0;
     if (elf.is_pie())
-        bias = PIE_BASE + (program.randomize ? random_pages(1ull << 28) : 0);
-
-    u64 image_end = 0;
-    u64 phdr_address = 0;
+        object.bias = TRY(choose_bias(elf.load_span().low, elf.load_span().high));
     for (auto ph : elf.program_headers()) {
         if (ph.p_type == common::elf::PT_PHDR)
-            phdr_address = ph.p_vaddr + bias;
+            object.phdr = ph.p_vaddr + object.bias;
         if (ph.p_type != common::elf::PT_LOAD || ph.p_memsz == 0)
             continue;
-        u64 start = align_down(ph.p_vaddr + bias, PAGE_SIZE);
-        u64 head = ph.p_vaddr + bias - start;
-        u64 end = align_up(ph.p_vaddr + bias + ph.p_memsz, PAGE_SIZE);
+        u64 start = align_down(ph.p_vaddr + object.bias, PAGE_SIZE);
+        u64 head = ph.p_vaddr + object.bias - start;
+        u64 end = align_up(ph.p_vaddr + object.bias + ph.p_memsz, PAGE_SIZE);
         TRY(space.map(start, end - start, protection_of(ph.p_flags), MapPlacement::Fixed));
         TRY(space.populate(start, end - start));
         TRY(copy_file_to_user(inode, ph.p_offset - head, start, ph.p_filesz + head));
-        image_end = max(image_end, end);
-        if (!phdr_address && ph.p_offset == 0)
-            phdr_address = ph.p_vaddr + bias + common::load_le64(header + 32); // e_phoff
+        object.end = max(object.end, end);
+        if (!object.phdr && ph.p_offset == 0)
+            object.phdr = ph.p_vaddr + object.bias + common::load_le64(header + 32); // e_phoff
     }
+    object.entry = elf.entry() + object.bias;
+    object.phnum = elf.program_header_count();
+    return object;
+}
 
-    u64 heap_start = image_end + (program.randomize ? random_pages(1ull << 13) : 0);
-    space.set_heap_start(heap_start);
+} // namespace
 
+const char* load_program_error_detail() { return g_error_detail; }
+
+Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
+    g_error_detail[0] = 0;
+    AddressSpace& space = current_address_space();
+    // The stack and mmap area are placed first so the interpreter can go into the mmap area.
     u64 stack_top = STACK_TOP - (program.randomize ? random_pages(1ull << 18) : 0);
     TRY(space.map(stack_top - STACK_RESERVE, STACK_RESERVE, Protection::Read | Protection::Write,
                   MapPlacement::Fixed));
     space.set_mmap_top(stack_top - STACK_RESERVE - PAGE_SIZE -
                        (program.randomize ? random_pages(1ull << 28) : 0));
+
+    LoadedObject executable = TRY(load_object(program.path, [&](u64 low, u64) -> Result<u64> {
+        return PIE_BASE + (program.randomize ? random_pages(1ull << 28) : 0) - align_down(low, PAGE_SIZE);
+    }));
+    LoadedObject interpreter;
+    if (executable.dynamic) {
+        // The interpreter goes where mmap would put it (as Linux does), found by reserving its
+        // span and loading it there.
+        interpreter = TRY(load_object(executable.interpreter, [&](u64 low, u64 high) -> Result<u64> {
+            u64 span = align_up(high, PAGE_SIZE) - align_down(low, PAGE_SIZE);
+            u64 base = TRY(space.map(0, span, Protection::None, MapPlacement::Anywhere));
+            return base - align_down(low, PAGE_SIZE);
+        }));
+        if (interpreter.dynamic) {
+            format(g_error_detail, sizeof(g_error_detail), "the interpreter %s itself has an interpreter",
+                   executable.interpreter);
+            return Errno::ENOEXEC;
+        }
+    }
+    u64 image_end = executable.end;
+    u64 heap_start = image_end + (program.randomize ? random_pages(1ull << 13) : 0);
+    space.set_heap_start(heap_start);
 
     // Strings first (execfn, platform, env, argv), then random bytes, then the vectors.
     StackBuilder stack(stack_top);
@@ -181,13 +219,13 @@ Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
     u64 at_random = TRY(stack.push_bytes(random_bytes, sizeof(random_bytes)));
 
     u64 auxv[][2] = {
-        {auxv::PHDR, phdr_address},
+        {auxv::PHDR, executable.phdr},
         {auxv::PHENT, sizeof(common::elf::Elf64Phdr)},
-        {auxv::PHNUM, elf.program_header_count()},
+        {auxv::PHNUM, executable.phnum},
         {auxv::PAGESZ, PAGE_SIZE},
-        {auxv::BASE, 0},
+        {auxv::BASE, executable.dynamic ? interpreter.bias : 0},
         {auxv::FLAGS, 0},
-        {auxv::ENTRY, elf.entry() + bias},
+        {auxv::ENTRY, executable.entry},
         {auxv::UID, 0},
         {auxv::EUID, 0},
         {auxv::GID, 0},
@@ -217,7 +255,7 @@ Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
     TRY(stack.push_word(program.argc));
 
     memset(&frame, 0, sizeof(frame));
-    frame.rip = elf.entry() + bias;
+    frame.rip = executable.dynamic ? interpreter.entry : executable.entry;
     frame.rsp = stack.sp();
     frame.cs = selector::USER_CODE;
     frame.ss = selector::USER_DATA;
