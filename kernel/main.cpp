@@ -24,6 +24,8 @@
 #include "mm/layout.h"
 #include "mm/page_table.h"
 #include "mm/physical.h"
+#include "sched/scheduler.h"
+#include "sched/thread.h"
 #include "time/clock.h"
 
 extern "C" void syscall_entry();
@@ -32,7 +34,6 @@ extern "C" void (*init_array_end[])();
 
 namespace {
 
-constexpr u64 KERNEL_STACK_SIZE = 64 * KiB;
 constexpr size_t MAX_ARGUMENTS = 4096;
 constexpr size_t MAX_ENVIRONMENT = 4096;
 
@@ -179,11 +180,9 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         MUST(process.fds.install_at(fd, console));
     open_file_release(console);
 
-    u8* kernel_stack = static_cast<u8*>(kmalloc(KERNEL_STACK_SIZE));
-    if (!kernel_stack)
-        panic("out of memory for the kernel stack");
-    u64 stack_top = align_down(u64(kernel_stack + KERNEL_STACK_SIZE), 16);
-    tss_set_kernel_stack(stack_top);
+    Thread* main_thread = MUST(thread_create_initial());
+    scheduler_init(main_thread);
+    u64 stack_top = main_thread->kernel_stack_top;
 
     ProgramImage image{program, argv, argc, envp, envc,
                        !manifest::has_flag(manifest_root, manifest::key::noaslr)};

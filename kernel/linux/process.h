@@ -21,9 +21,6 @@ struct Process {
     char cwd[PATH_MAX_LENGTH] = "/";
     char exe[PATH_MAX_LENGTH] = "/";
     u64 pid = 1;
-    u64 clear_child_tid = 0;
-    u64 robust_list = 0;
-    u64 signal_mask = 0;
     KernelSigaction actions[SIGNAL_COUNT] = {};
     bool trace = false;         // --trace: unimplemented calls and faults are reported
     bool trace_all = false;     // debugsyscalls: every call is reported

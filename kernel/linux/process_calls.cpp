@@ -26,14 +26,12 @@ LinuxRlimit limit_of(u32 resource) {
 } // namespace
 
 Result<u64> sys_getpid() { return current_process().pid; }
-Result<u64> sys_gettid() { return current_process().pid; }
 Result<u64> sys_getppid() { return 0; }
 Result<u64> sys_getuid() { return 0; }
 Result<u64> sys_geteuid() { return 0; }
 Result<u64> sys_getgid() { return 0; }
 Result<u64> sys_getegid() { return 0; }
 
-Result<u64> sys_exit(int status) { process_exit(status); }
 Result<u64> sys_exit_group(int status) { process_exit(status); }
 
 Result<u64> sys_uname(UserOut<LinuxUtsname> out) {
@@ -107,21 +105,6 @@ Result<u64> sys_arch_prctl(int code, u64 address) {
         return Errno::EINVAL;
     }
 }
-
-Result<u64> sys_set_tid_address(u64 address) {
-    current_process().clear_child_tid = address;
-    return current_process().pid;
-}
-
-Result<u64> sys_set_robust_list(u64 head, u64 length) {
-    constexpr u64 ROBUST_LIST_HEAD_SIZE = 24;
-    if (length != ROBUST_LIST_HEAD_SIZE)
-        return Errno::EINVAL;
-    current_process().robust_list = head;
-    return 0;
-}
-
-Result<u64> sys_sched_yield() { return 0; }
 
 Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask) {
     if (pid != 0 && u64(pid) != current_process().pid)

@@ -1,7 +1,8 @@
-// signal_calls.cpp: signal dispositions and masks are recorded (libc sets them up at start);
-// delivery arrives with the threads and signals work.
+// signal_calls.cpp: signal dispositions, masks, the alternate stack, sending signals to our own
+// threads, and rt_sigreturn. Queueing and delivery live in linux/signals.cpp.
 #include "lib/string.h"
 #include "linux/process.h"
+#include "linux/signals.h"
 #include "linux/syscalls.h"
 
 namespace {
@@ -30,7 +31,7 @@ Result<u64> sys_rt_sigprocmask(int how, UserIn<u64> set, UserOut<u64> old_set, u
     constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     if (size != SIGSET_SIZE)
         return Errno::EINVAL;
-    Process& process = current_process();
+    Thread& process = *current_thread();
     u64 previous = process.signal_mask;
     if (!set.is_null()) {
         u64 value;
@@ -52,5 +53,96 @@ Result<u64> sys_rt_sigprocmask(int how, UserIn<u64> set, UserOut<u64> old_set, u
     }
     if (!old_set.is_null())
         TRY(copy_to_user(old_set, &previous));
+    return 0;
+}
+
+Result<u64> sys_rt_sigreturn() { return restore_signal_frame(*current_thread()->user_frame); }
+
+Result<u64> sys_sigaltstack(UserIn<u8> new_stack, UserOut<u8> old_stack) {
+    struct StackInfo {
+        u64 sp;
+        i32 flags;
+        i32 pad;
+        u64 size;
+    };
+    constexpr i32 SS_ONSTACK = 1, SS_DISABLE = 2;
+    constexpr u64 MINSIGSTKSZ = 2048;
+    Thread& t = *current_thread();
+    u64 sp = t.user_frame->rsp;
+    bool on_stack = t.altstack_size && sp > t.altstack_sp && sp <= t.altstack_sp + t.altstack_size;
+    if (!old_stack.is_null()) {
+        StackInfo old = {t.altstack_sp, on_stack ? SS_ONSTACK : t.altstack_flags, 0,
+                         t.altstack_size};
+        TRY(copy_to_user(UserOut<StackInfo>(old_stack.address()), &old));
+    }
+    if (!new_stack.is_null()) {
+        StackInfo next;
+        TRY(copy_from_user(&next, UserIn<StackInfo>(new_stack.address())));
+        if (on_stack)
+            return Errno::EPERM;
+        if (next.flags & ~(SS_DISABLE | 0x80000000 /* SS_AUTODISARM */))
+            return Errno::EINVAL;
+        if (next.flags & SS_DISABLE) {
+            t.altstack_sp = 0;
+            t.altstack_size = 0;
+            t.altstack_flags = SS_DISABLE;
+        } else {
+            if (next.size < MINSIGSTKSZ)
+                return Errno::ENOMEM;
+            t.altstack_sp = next.sp;
+            t.altstack_size = next.size;
+            t.altstack_flags = 0;
+        }
+    }
+    return 0;
+}
+
+Result<u64> sys_rt_sigpending(UserOut<u64> set, u64 size) {
+    if (size != SIGSET_SIZE)
+        return Errno::EINVAL;
+    u64 pending = current_thread()->pending_signals;
+    TRY(copy_to_user(set, &pending));
+    return 0;
+}
+
+namespace {
+Result<u64> send_to_thread(u64 tid, int signo) {
+    if (signo < 0 || signo > SIGNAL_COUNT)
+        return Errno::EINVAL;
+    Thread* target = find_thread(tid);
+    if (!target)
+        return Errno::ESRCH;
+    if (signo == 0)
+        return 0;
+    SignalInfo info = {};
+    info.signo = signo;
+    info.code = -6; // SI_TKILL
+    info.fields[0] = current_process().pid; // si_pid (si_uid = 0)
+    send_signal(target, info);
+    return 0;
+}
+} // namespace
+
+Result<u64> sys_tkill(int tid, int signo) { return send_to_thread(u64(tid), signo); }
+
+Result<u64> sys_tgkill(int tgid, int tid, int signo) {
+    if (u64(tgid) != current_process().pid)
+        return Errno::ESRCH;
+    return send_to_thread(u64(tid), signo);
+}
+
+Result<u64> sys_kill(int pid, int signo) {
+    if (signo < 0 || signo > SIGNAL_COUNT)
+        return Errno::EINVAL;
+    // Only our own program exists: pid 0, -1 and our pid all mean it.
+    if (pid != 0 && pid != -1 && u64(pid) != current_process().pid)
+        return Errno::ESRCH;
+    if (signo == 0)
+        return 0;
+    SignalInfo info = {};
+    info.signo = signo;
+    info.code = 0; // SI_USER
+    info.fields[0] = current_process().pid;
+    send_signal_to_program(info);
     return 0;
 }

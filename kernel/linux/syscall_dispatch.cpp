@@ -7,6 +7,7 @@
 #include "linux/process.h"
 #include "linux/syscall_list.h"
 #include "linux/syscalls.h"
+#include "sched/scheduler.h"
 #include <utility>
 
 namespace {
@@ -70,6 +71,7 @@ extern "C" void handle_syscall(TrapFrame* frame) {
     u64 number = frame->rax;
     const u64 args[6] = {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9};
     Process& process = current_process();
+    current_thread()->user_frame = frame;
     Thunk handler = number < TABLE_SIZE ? g_table.entries[number] : nullptr;
     if (!handler) {
         if (process.trace && (number >= TABLE_SIZE || !g_reported[number])) {
@@ -79,6 +81,7 @@ extern "C" void handle_syscall(TrapFrame* frame) {
                 g_reported[number] = true;
         }
         frame->rax = u64(-i64(Errno::ENOSYS));
+        on_return_to_user(frame);
         return;
     }
     Result<u64> result = handler(args);
@@ -91,4 +94,5 @@ extern "C" void handle_syscall(TrapFrame* frame) {
             kprintf("ops trace: %s(%lx, %lx, %lx) = %lx\n", g_table.names[number], args[0],
                     args[1], args[2], result.value());
     }
+    on_return_to_user(frame);
 }

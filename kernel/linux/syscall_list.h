@@ -21,5 +21,8 @@
     /* time_calls.cpp */                                                                           \
     S(35, nanosleep) S(96, gettimeofday) S(201, time) S(228, clock_gettime)                      \
     S(229, clock_getres) S(230, clock_nanosleep)                                                   \
+    /* thread_calls.cpp */                                                                         \
+    S(56, clone) S(435, clone3) S(202, futex) S(309, getcpu)                                       \
     /* signal_calls.cpp */                                                                         \
-    S(13, rt_sigaction) S(14, rt_sigprocmask)
+    S(13, rt_sigaction) S(14, rt_sigprocmask) S(15, rt_sigreturn) S(131, sigaltstack)              \
+    S(127, rt_sigpending) S(62, kill) S(200, tkill) S(234, tgkill)

@@ -56,24 +56,30 @@ Result<u64> sys_madvise(u64 address, u64 length, int advice);
 
 // process_calls.cpp
 Result<u64> sys_getpid();
-Result<u64> sys_gettid();
 Result<u64> sys_getppid();
 Result<u64> sys_getuid();
 Result<u64> sys_geteuid();
 Result<u64> sys_getgid();
 Result<u64> sys_getegid();
-Result<u64> sys_exit(int status);
 Result<u64> sys_exit_group(int status);
 Result<u64> sys_uname(UserOut<LinuxUtsname> out);
 Result<u64> sys_getrlimit(u32 resource, UserOut<LinuxRlimit> out);
 Result<u64> sys_prlimit64(int pid, u32 resource, UserIn<LinuxRlimit> new_limit,
                           UserOut<LinuxRlimit> old_limit);
 Result<u64> sys_arch_prctl(int code, u64 address);
+Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask);
+Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags);
+
+// thread_calls.cpp
+Result<u64> sys_clone(u64 flags, u64 stack, u64 parent_tid, u64 child_tid, u64 tls);
+Result<u64> sys_clone3(UserIn<u8> args, u64 size);
+Result<u64> sys_exit(int status);
+Result<u64> sys_futex(u64 address, int op, u32 value, u64 timeout, u64 address2, u32 value3);
+Result<u64> sys_gettid();
 Result<u64> sys_set_tid_address(u64 address);
 Result<u64> sys_set_robust_list(u64 head, u64 length);
 Result<u64> sys_sched_yield();
-Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask);
-Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags);
+Result<u64> sys_getcpu(UserOut<u32> cpu, UserOut<u32> node, u64 cache);
 
 // time_calls.cpp
 Result<u64> sys_clock_gettime(int clock, UserOut<LinuxTimespec> out);
@@ -87,3 +93,9 @@ Result<u64> sys_clock_nanosleep(int clock, int flags, UserIn<LinuxTimespec> requ
 // signal_calls.cpp
 Result<u64> sys_rt_sigaction(int signal, UserIn<u8> action, UserOut<u8> old_action, u64 size);
 Result<u64> sys_rt_sigprocmask(int how, UserIn<u64> set, UserOut<u64> old_set, u64 size);
+Result<u64> sys_rt_sigreturn();
+Result<u64> sys_sigaltstack(UserIn<u8> stack, UserOut<u8> old_stack);
+Result<u64> sys_rt_sigpending(UserOut<u64> set, u64 size);
+Result<u64> sys_kill(int pid, int signo);
+Result<u64> sys_tkill(int tid, int signo);
+Result<u64> sys_tgkill(int tgid, int tid, int signo);

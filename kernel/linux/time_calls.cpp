@@ -1,6 +1,7 @@
 // time_calls.cpp: clock and sleep syscalls over time/clock.cpp.
 #include "linux/abi/structs.h"
 #include "linux/syscalls.h"
+#include "sched/scheduler.h"
 #include "time/clock.h"
 
 namespace {
@@ -77,7 +78,7 @@ Result<u64> sys_nanosleep(UserIn<LinuxTimespec> request, UserOut<LinuxTimespec> 
 }
 
 Result<u64> sys_clock_nanosleep(int clock, int flags, UserIn<LinuxTimespec> request,
-                                UserOut<LinuxTimespec>) {
+                                UserOut<LinuxTimespec> remaining) {
     if (clock == CLOCK_THREAD_CPUTIME_ID)
         return Errno::EINVAL;
     u64 now = TRY(now_for(clock));
@@ -87,7 +88,13 @@ Result<u64> sys_clock_nanosleep(int clock, int flags, UserIn<LinuxTimespec> requ
         deadline = amount > now ? monotonic_ns() + (amount - now) : monotonic_ns();
     else
         deadline = monotonic_ns() + min<u64>(amount, ~0ull / 2);
-    // No signals can interrupt the sleep yet, so `remaining` is never written.
-    sleep_until(deadline);
-    return 0;
+    if (sleep_until_deadline(deadline) != WakeReason::Interrupted)
+        return 0;
+    if (!(flags & TIMER_ABSTIME) && !remaining.is_null()) {
+        u64 now_mono = monotonic_ns();
+        u64 left = deadline > now_mono ? deadline - now_mono : 0;
+        LinuxTimespec t = {i64(left / NS), i64(left % NS)};
+        TRY(copy_to_user(remaining, &t));
+    }
+    return Errno::EINTR;
 }

@@ -2,7 +2,6 @@
 // nanoseconds with a 32.32 fixed-point multiplier, and halting sleeps on the APIC timer.
 #include "time/clock.h"
 #include "arch/x86_64/cpu.h"
-#include "dev/interrupts.h"
 #include "lib/format.h"
 
 namespace {
@@ -69,16 +68,3 @@ u64 monotonic_ns() {
 
 void set_realtime_ns(u64 now) { g_realtime_at_boot = now - monotonic_ns(); }
 u64 realtime_ns() { return g_realtime_at_boot + monotonic_ns(); }
-
-void sleep_until(u64 deadline_ns) {
-    for (;;) {
-        u64 now = monotonic_ns();
-        if (now >= deadline_ns)
-            break;
-        lapic_timer_arm(deadline_ns - now);
-        cpu::enable_interrupts_and_halt();
-        cpu::disable_interrupts();
-    }
-    lapic_timer_cancel();
-    cpu::enable_interrupts();
-}

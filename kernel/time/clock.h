@@ -9,5 +9,3 @@ u64 monotonic_ns();
 u64 realtime_ns();
 void set_realtime_ns(u64 now);
 u64 tsc_frequency_hz();
-// Waits (halting the CPU) until monotonic_ns() >= deadline.
-void sleep_until(u64 deadline_ns);

@@ -42,6 +42,8 @@ syscall_entry:
     cli
     // SYSRET needs a canonical user rip and restores rflags from r11 and rip from rcx; if the
     // handler changed the frame in a way SYSRET cannot express, leave through IRET instead.
+    cmpq $-1, 15 * 8(%rsp)          // vector: a handler set it to 0 to ask for IRET
+    jne 1f
     mov 17 * 8(%rsp), %rcx          // frame rip
     mov %rcx, %r11
     sar $47, %r11

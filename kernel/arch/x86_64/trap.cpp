@@ -8,7 +8,9 @@
 #include "lib/format.h"
 #include "lib/panic.h"
 #include "linux/process.h"
+#include "linux/signals.h"
 #include "mm/address_space.h"
+#include "sched/scheduler.h"
 
 extern "C" u64 user_copy_fixups_start[];
 extern "C" u64 user_copy_fixups_end[];
@@ -54,6 +56,24 @@ int signal_for(u64 v) {
     }
 }
 
+// si_code for the fault ([linux] include/uapi/asm-generic/siginfo.h).
+int fault_code(u64 v, u64 error_code) {
+    switch (v) {
+    case vector::PAGE_FAULT:
+        return (error_code & 1) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+    case vector::DIVIDE_ERROR:
+        return 1; // FPE_INTDIV
+    case vector::INVALID_OPCODE:
+        return 2; // ILL_ILLOPN
+    case vector::BREAKPOINT:
+        return 1; // TRAP_BRKPT
+    case vector::GENERAL_PROTECTION:
+        return 0x80; // SI_KERNEL, as Linux reports #GP
+    default:
+        return 0;
+    }
+}
+
 } // namespace
 
 void dump_frame(const TrapFrame& f) {
@@ -82,6 +102,8 @@ extern "C" void handle_trap(TrapFrame* frame) {
     u64 v = frame->vector;
     if (v >= vector::TIMER) {
         dispatch_interrupt(u8(v));
+        if (frame->from_user())
+            on_return_to_user(frame);
         return;
     }
     if (v == vector::PAGE_FAULT) {
@@ -92,11 +114,17 @@ extern "C" void handle_trap(TrapFrame* frame) {
             return;
     }
     if (frame->from_user()) {
-        kprintf("\nops: program killed by signal %d (%s at %lx, address %lx)\n", signal_for(v),
-                exception_name(v), frame->rip, cpu::read_cr2());
-        if (process_tracing())
+        int signo = signal_for(v);
+        u64 address = v == vector::PAGE_FAULT ? cpu::read_cr2() : frame->rip;
+        if (process_tracing()) {
+            kprintf("ops trace: %s at %lx (address %lx): signal %d\n", exception_name(v),
+                    frame->rip, address, signo);
             dump_frame(*frame);
-        process_exit(128 + signal_for(v));
+        }
+        current_thread()->user_frame = frame;
+        force_fault_signal(current_thread(), signo, fault_code(v, frame->error_code), address);
+        on_return_to_user(frame);
+        return;
     }
     kprintf("\nkernel fault: %s (vector %lu, error %lx)\n", exception_name(v), v,
             frame->error_code);

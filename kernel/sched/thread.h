@@ -1,0 +1,65 @@
+// thread.h: a thread of the program: its kernel stack, saved CPU state while switched out,
+// thread-local user state (FS/GS base, FPU registers, signal mask and alternate stack) and the
+// nodes that put it on run, wait and timer queues. All threads share the one address space.
+#pragma once
+
+#include "arch/x86_64/trap_frame.h"
+#include "lib/list.h"
+#include "lib/result.h"
+
+enum class ThreadState : u8 { Runnable, Running, Blocked, Dead };
+
+// Why a blocked thread woke up.
+enum class WakeReason : u8 { Woken, TimedOut, Interrupted };
+
+struct SignalInfo {
+    i32 signo;
+    i32 errno_value;
+    i32 code;
+    i32 pad;
+    u64 fields[14]; // the union: pid/uid, or fault address, ...
+};
+static_assert(sizeof(SignalInfo) == 128);
+
+struct Thread {
+    u64 tid = 0;
+    ThreadState state = ThreadState::Runnable;
+    u64 kernel_rsp = 0;          // saved by switch_context while switched out
+    u8* kernel_stack = nullptr;  // base of the allocation
+    u64 kernel_stack_top = 0;
+    TrapFrame* user_frame = nullptr; // the frame of the current syscall or fault
+    u64 fs_base = 0;
+    u64 user_gs_base = 0;
+    alignas(16) u8 fpu_state[512]; // FXSAVE image of the program's x87/SSE registers
+
+    // Linux thread bookkeeping.
+    u64 clear_child_tid = 0;
+    u64 robust_list = 0;
+    u64 signal_mask = 0;
+    u64 pending_signals = 0;
+    SignalInfo pending_info[64] = {};
+    u64 altstack_sp = 0;
+    u64 altstack_size = 0;
+    i32 altstack_flags = 2; // SS_DISABLE
+
+    // Blocking.
+    WakeReason wake_reason = WakeReason::Woken;
+    u64 wake_deadline = 0; // monotonic ns; 0 = none
+    ListNode run_node;     // run queue or a wait queue
+    ListNode timer_node;   // the sleep timer list
+    ListNode all_node;     // every live thread
+    u32 futex_bitset = 0;
+    u64 futex_address = 0;
+};
+
+Thread* current_thread();
+// Creates the first thread around the boot path's program frame.
+Result<Thread*> thread_create_initial();
+// Creates a thread that will enter user mode with `frame` (copied) and the given FS base.
+Result<Thread*> thread_create(const TrapFrame& frame, u64 fs_base);
+// Every live thread, for signals to the whole program and exit_group.
+IntrusiveList<Thread, &Thread::all_node>& all_threads();
+u64 live_thread_count();
+Thread* find_thread(u64 tid);
+// Ends the current thread (never returns). The last thread ends the program with status 0.
+[[noreturn]] void thread_exit_current();
