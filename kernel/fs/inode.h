@@ -39,6 +39,16 @@ class Inode {
     // Character devices: terminal ioctls answer only on the console.
     virtual bool is_terminal() { return false; }
 
+    // Readiness for poll/select/epoll, as EPOLL* bits (poll.h). Files are always ready.
+    virtual u32 poll_events() { return 0x1 | 0x4; } // EPOLLIN | EPOLLOUT
+    // Whether read()/write() would block now (the caller returns EAGAIN for O_NONBLOCK).
+    virtual bool read_would_block() { return false; }
+    virtual bool write_would_block() { return false; }
+    // Lets epoll_ctl check its first argument without RTTI.
+    virtual bool is_epoll() const { return false; }
+    // Called when the last descriptor referring to this open object closes.
+    virtual void release() {}
+
   protected:
     explicit Inode(InodeType type);
 

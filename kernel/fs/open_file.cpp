@@ -21,6 +21,7 @@ Result<OpenFile*> open_file_create(Inode* inode, u32 flags, const char* path) {
 void open_file_release(OpenFile* file) {
     if (--file->references)
         return;
+    file->inode->release();
     kfree(file->path);
     destroy(file);
 }

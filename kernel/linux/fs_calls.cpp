@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "linux/abi/structs.h"
 #include "linux/process.h"
+#include "linux/signals.h"
 #include "linux/syscalls.h"
 #include "mm/heap.h"
 
@@ -78,7 +79,10 @@ Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 c
     u64 done = 0;
     while (done < count) {
         u64 n = min(count - done, BOUNCE_SIZE);
-        u64 got = TRY(file->inode->read(offset + done, bounce.data(), n));
+        auto read = file->inode->read(offset + done, bounce.data(), n);
+        if (read.is_error())
+            return done ? Result<u64>(done) : Result<u64>(read.error());
+        u64 got = read.value();
         if (got && copy_array_to_user(buffer.offset(done), bounce.data(), got).is_error())
             return done ? Result<u64>(done) : Result<u64>(Errno::EFAULT);
         done += got;
@@ -100,7 +104,16 @@ Result<u64> write_from_user(OpenFile* file, u64 offset, UserIn<u8> buffer, u64 c
         u64 n = min(count - done, BOUNCE_SIZE);
         if (copy_array_from_user(bounce.data(), buffer.offset(done), n).is_error())
             return done ? Result<u64>(done) : Result<u64>(Errno::EFAULT);
-        u64 put = TRY(file->inode->write(offset + done, bounce.data(), n));
+        auto written = file->inode->write(offset + done, bounce.data(), n);
+        if (written.is_error()) {
+            if (written.error() == Errno::EPIPE) {
+                SignalInfo info = {};
+                info.signo = signal::SIGPIPE;
+                send_signal(current_thread(), info);
+            }
+            return done ? Result<u64>(done) : Result<u64>(written.error());
+        }
+        u64 put = written.value();
         done += put;
         if (put < n)
             break;
@@ -179,6 +192,8 @@ Result<u64> do_open(int dirfd, UserIn<char> path, int flags) {
 
 Result<u64> sys_read(int fd, UserOut<u8> buffer, u64 count) {
     OpenFile* file = TRY(readable_file(fd));
+    if ((file->flags & O_NONBLOCK) && file->inode->read_would_block())
+        return Errno::EAGAIN;
     u64 done = TRY(read_into_user(file, file->offset, buffer, count));
     if (seekable(file->inode))
         file->offset += done;
@@ -187,6 +202,8 @@ Result<u64> sys_read(int fd, UserOut<u8> buffer, u64 count) {
 
 Result<u64> sys_write(int fd, UserIn<u8> buffer, u64 count) {
     OpenFile* file = TRY(writable_file(fd));
+    if ((file->flags & O_NONBLOCK) && file->inode->write_would_block())
+        return Errno::EAGAIN;
     u64 done = TRY(write_from_user(file, file->offset, buffer, count));
     if (seekable(file->inode))
         file->offset += done;

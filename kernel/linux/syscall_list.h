@@ -23,6 +23,10 @@
     S(229, clock_getres) S(230, clock_nanosleep)                                                   \
     /* thread_calls.cpp */                                                                         \
     S(56, clone) S(435, clone3) S(202, futex) S(309, getcpu)                                       \
+    /* poll_calls.cpp */                                                                           \
+    S(22, pipe) S(293, pipe2) S(284, eventfd) S(290, eventfd2) S(213, epoll_create)               \
+    S(291, epoll_create1) S(233, epoll_ctl) S(232, epoll_wait) S(281, epoll_pwait) S(7, poll)    \
+    S(271, ppoll) S(23, select) S(270, pselect6)                                                   \
     /* signal_calls.cpp */                                                                         \
     S(13, rt_sigaction) S(14, rt_sigprocmask) S(15, rt_sigreturn) S(131, sigaltstack)              \
     S(127, rt_sigpending) S(62, kill) S(200, tkill) S(234, tgkill)

@@ -90,6 +90,26 @@ Result<u64> sys_nanosleep(UserIn<LinuxTimespec> request, UserOut<LinuxTimespec> 
 Result<u64> sys_clock_nanosleep(int clock, int flags, UserIn<LinuxTimespec> request,
                                 UserOut<LinuxTimespec> remaining);
 
+// poll_calls.cpp
+struct EpollEvent;
+Result<u64> sys_pipe(UserOut<i32> fds);
+Result<u64> sys_pipe2(UserOut<i32> fds, int flags);
+Result<u64> sys_eventfd(u32 initial);
+Result<u64> sys_eventfd2(u32 initial, int flags);
+Result<u64> sys_epoll_create(int size);
+Result<u64> sys_epoll_create1(int flags);
+Result<u64> sys_epoll_ctl(int epfd, int op, int fd, UserIn<EpollEvent> event);
+Result<u64> sys_epoll_wait(int epfd, UserOut<EpollEvent> events, int max, int timeout);
+Result<u64> sys_epoll_pwait(int epfd, UserOut<EpollEvent> events, int max, int timeout,
+                            UserIn<u64> mask, u64 size);
+Result<u64> sys_poll(UserIn<u8> fds, u64 count, int timeout);
+Result<u64> sys_ppoll(UserIn<u8> fds, u64 count, UserIn<LinuxTimespec> timeout, UserIn<u64> mask,
+                      u64 size);
+Result<u64> sys_select(int nfds, u64 read_set, u64 write_set, u64 except_set,
+                       UserIn<LinuxTimeval> timeout);
+Result<u64> sys_pselect6(int nfds, u64 read_set, u64 write_set, u64 except_set,
+                         UserIn<LinuxTimespec> timeout, UserIn<u64> mask);
+
 // signal_calls.cpp
 Result<u64> sys_rt_sigaction(int signal, UserIn<u8> action, UserOut<u8> old_action, u64 size);
 Result<u64> sys_rt_sigprocmask(int how, UserIn<u64> set, UserOut<u64> old_set, u64 size);
