@@ -15,19 +15,28 @@ struct Interest {
     bool armed;
 };
 
+class EpollInstance;
+
 class EpollInstance final : public Inode {
   public:
     EpollInstance() : Inode(InodeType::CharDevice) {}
+    ListNode instances_node;
     u32 mode_bits() override { return 0600; }
     bool is_epoll() const override { return true; }
     u32 poll_events() override {
         EpollEvent scratch;
         return peek(&scratch) ? poll_bits::IN : 0;
     }
-    void release() override {
-        for (u64 i = 0; i < m_count; i++)
-            open_file_release(m_items[i].file);
-        m_count = 0;
+    void release() override;
+
+    // The open file is going away: drop it from the interest list, as Linux does on last close.
+    void forget(OpenFile* file) {
+        for (u64 i = 0; i < m_count;) {
+            if (m_items[i].file == file)
+                m_items[i] = m_items[--m_count];
+            else
+                i++;
+        }
     }
 
     Interest* find(int fd, OpenFile* file) {
@@ -50,14 +59,10 @@ class EpollInstance final : public Inode {
             m_capacity = capacity;
         }
         m_items[m_count++] = interest;
-        interest.file->references++;
         return {};
     }
 
-    void remove(Interest* interest) {
-        open_file_release(interest->file);
-        *interest = m_items[--m_count];
-    }
+    void remove(Interest* interest) { *interest = m_items[--m_count]; }
 
     u64 collect(EpollEvent* out, u64 max, bool consume) {
         u64 n = 0;
@@ -90,13 +95,26 @@ class EpollInstance final : public Inode {
     u64 m_capacity = 0;
 };
 
+IntrusiveList<EpollInstance, &EpollInstance::instances_node> g_instances;
+
+void EpollInstance::release() {
+    m_count = 0;
+    decltype(g_instances)::remove(this);
+    // FIXME: free the instance once inodes are reference counted.
+}
+
 } // namespace
 
 Result<Inode*> epoll_create() {
-    Inode* inode = make<EpollInstance>();
-    if (!inode)
+    auto* instance = make<EpollInstance>();
+    if (!instance)
         return Errno::ENOMEM;
-    return inode;
+    g_instances.push_back(instance);
+    return instance;
+}
+
+void epoll_forget_file(OpenFile* file) {
+    g_instances.for_each([&](EpollInstance* e) { e->forget(file); });
 }
 
 bool is_epoll(Inode* inode) { return inode->is_epoll(); }

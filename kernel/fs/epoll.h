@@ -21,5 +21,7 @@ Result<Inode*> epoll_create();
 bool is_epoll(Inode* inode);
 // EPOLL_CTL_ADD = 1, DEL = 2, MOD = 3.
 Result<void> epoll_control(Inode* epoll, int op, int fd, OpenFile* file, const EpollEvent& event);
+// Removes a closing open file from every interest list (called on its last close).
+void epoll_forget_file(OpenFile* file);
 // Collects up to `max` ready events without blocking; returns how many.
 u64 epoll_collect(Inode* epoll, EpollEvent* out, u64 max);

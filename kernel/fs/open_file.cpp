@@ -1,5 +1,6 @@
 // open_file.cpp: open file descriptions and the descriptor table.
 #include "fs/open_file.h"
+#include "fs/epoll.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 
@@ -21,6 +22,7 @@ Result<OpenFile*> open_file_create(Inode* inode, u32 flags, const char* path) {
 void open_file_release(OpenFile* file) {
     if (--file->references)
         return;
+    epoll_forget_file(file);
     file->inode->release();
     kfree(file->path);
     destroy(file);

@@ -17,6 +17,16 @@ TEST_P(Threads, SumAcrossSixteenThreads) {
         << r.describe();
 }
 
+TEST_P(Threads, PipesEventfdEpollPollSelectAndFutexTimeouts) {
+    RunResult r = run_ops({"run", app("waiting-" + GetParam())});
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(),
+                                   {"ok epoll_pipe_ready", "ok epoll_edge_once", "ok epoll_oneshot",
+                                    "ok poll", "ok select", "ok pipe_eof", "ok futex_timeout",
+                                    "waiting: ok"}))
+        << r.describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, Threads, ::testing::Values("static", "static-pie", "musl"),
                          [](const auto& info) {
                              std::string name = info.param;

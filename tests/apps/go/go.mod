@@ -1,0 +1,3 @@
+module ops/tests/apps/go
+
+go 1.19

@@ -1,0 +1,36 @@
+// go_test.cpp: Go programs built with Debian's golang-go (CGO_ENABLED=0): the runtime's
+// threads, futexes, signals (nil checks become panics through SIGSEGV), epoll-based timers and
+// the garbage collector.
+#include "vm_harness.h"
+
+#include <gtest/gtest.h>
+
+namespace vm {
+namespace {
+
+TEST(Go, TenThousandGoroutinesChannelsTimersAndGc) {
+    RunResult r = run_ops({"run", app("go-goroutines")});
+    EXPECT_EXIT_CODE(r, 0);
+    // The checksum is what the same binary prints on Linux.
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"checksum 49731579", "ticks>0 true gc>0 true"}))
+        << r.describe();
+}
+
+TEST(Go, UnrecoveredPanicExitsTwoWithItsMessage) {
+    RunResult r = run_ops({"run", app("go-panic")});
+    EXPECT_EXIT_CODE(r, 2);
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"about to panic", "panic: something went wrong"}))
+        << r.describe();
+}
+
+TEST(Go, NilDereferenceIsRecovered) {
+    RunResult r = run_ops({"run", app("go-nilrecover")});
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(
+        r.out_lines(),
+        {"recovered: runtime error: invalid memory address or nil pointer dereference", "value 42"}))
+        << r.describe();
+}
+
+} // namespace
+} // namespace vm
