@@ -4,7 +4,6 @@
  * line per check; exits 0 iff all pass. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -17,6 +16,9 @@
 #include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+/* From linux/futex.h, which musl-gcc does not see. */
+#define FUTEX_WAIT_PRIVATE 128
 
 static int g_failures;
 static int g_pipe[2];
