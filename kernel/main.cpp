@@ -1,9 +1,11 @@
 // main.cpp: kernel_main, the boot sequence from the PVH entry to the program's first
 // instruction: CPU tables, memory, clock, devices, root filesystem, manifest, program.
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_setup.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pvh.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap_frame.h"
 #include "common/manifest/manifest.h"
 #include "dev/interrupts.h"
@@ -24,34 +26,19 @@
 #include "mm/layout.h"
 #include "mm/page_table.h"
 #include "mm/physical.h"
+#include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
 #include "sched/thread.h"
 #include "time/clock.h"
 
-extern "C" void syscall_entry();
 extern "C" void (*init_array_start[])();
+extern "C" char boot_stack_top[];
 extern "C" void (*init_array_end[])();
 
 namespace {
 
 constexpr size_t MAX_ARGUMENTS = 4096;
 constexpr size_t MAX_ENVIRONMENT = 4096;
-
-void enable_user_fpu() {
-    // SSE for the program ([intel/vol3] 13.1): no x87 emulation, FXSAVE-aware OS.
-    cpu::write_cr0((cpu::read_cr0() & ~cpu::cr0::EM) | cpu::cr0::MP);
-    cpu::write_cr4(cpu::read_cr4() | cpu::cr4::OSFXSR | cpu::cr4::OSXMMEXCPT);
-    asm volatile("fninit");
-}
-
-void enable_syscalls() {
-    cpu::wrmsr(cpu::msr::EFER, cpu::rdmsr(cpu::msr::EFER) | cpu::efer::SCE | cpu::efer::NXE);
-    cpu::wrmsr(cpu::msr::STAR, (u64(selector::USER_CODE32 | 3) << 48) |
-                                   (u64(selector::KERNEL_CODE) << 32));
-    cpu::wrmsr(cpu::msr::LSTAR, u64(&syscall_entry));
-    // Clear IF, TF, DF, AC on entry.
-    cpu::wrmsr(cpu::msr::FMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18));
-}
 
 // The command line ops passes (QEMU -append): "ops.realtime=<ns since the epoch>" and the
 // virtio_mmio.device declarations QEMU adds (we find those devices by probing instead).
@@ -107,15 +94,15 @@ const char* exe_path() { return current_process().exe; }
 
 extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
     serial_init();
-    gdt_init();
+    gdt_init(0);
+    kernel_lock_acquire(); // held by the boot CPU until it first idles
     idt_init();
     auto& info = *static_cast<HvmStartInfo*>(phys_to_virt(start_info_physical));
     if (info.magic != HvmStartInfo::MAGIC)
         panic("not started through PVH (start info magic %x)", info.magic);
     physical_init(info);
     paging_init();
-    enable_user_fpu();
-    enable_syscalls();
+    cpu_setup_features();
     for (auto** ctor = init_array_start; ctor < init_array_end; ctor++)
         (*ctor)();
     random_init();
@@ -180,14 +167,11 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         MUST(process.fds.install_at(fd, console));
     open_file_release(console);
 
-    Thread* main_thread = MUST(thread_create_initial());
-    scheduler_init(main_thread);
-    u64 stack_top = main_thread->kernel_stack_top;
 
     ProgramImage image{program, argv, argc, envp, envc,
                        !manifest::has_flag(manifest_root, manifest::key::noaslr)};
-    auto* frame = reinterpret_cast<TrapFrame*>(stack_top - sizeof(TrapFrame));
-    auto loaded = load_program(image, *frame);
+    TrapFrame frame;
+    auto loaded = load_program(image, frame);
     if (loaded.is_error()) {
         char line[256];
         const char* detail = load_program_error_detail();
@@ -195,5 +179,11 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
                detail[0] ? detail : errno_name(loaded.error()));
         fail_boot(line, 126);
     }
-    return_to_user(frame);
+    // The boot CPU becomes its idle thread; the program's first thread and the other CPUs
+    // take it from here.
+    scheduler_init();
+    scheduler_start_cpu(MUST(thread_create_idle(u64(boot_stack_top))));
+    smp_start_application_processors();
+    make_runnable(MUST(thread_create(frame, 0)));
+    idle_loop();
 }

@@ -11,7 +11,10 @@ namespace {
 
 constexpr u64 LAPIC_PHYS = 0xfee00000;
 namespace reg {
+constexpr u32 ID = 0x20;
 constexpr u32 EOI = 0xb0;
+constexpr u32 ICR_LOW = 0x300;
+constexpr u32 ICR_HIGH = 0x310;
 constexpr u32 SPURIOUS = 0xf0;
 constexpr u32 LVT_TIMER = 0x320;
 constexpr u32 TIMER_INITIAL = 0x380;
@@ -45,10 +48,32 @@ void interrupts_init() {
     cpu::outb(0x21, 0xff); // mask both legacy PICs (absent on some machines: harmless)
     cpu::outb(0xa1, 0xff);
     map_mmio(LAPIC_PHYS, PAGE_SIZE);
+    interrupts_init_cpu();
+    calibrate_lapic_timer();
+}
+
+void interrupts_init_cpu() {
     cpu::wrmsr(cpu::msr::APIC_BASE, cpu::rdmsr(cpu::msr::APIC_BASE) | (1 << 11));
     lapic(reg::SPURIOUS) = 0x100 | vector::SPURIOUS;
     lapic(reg::LVT_TIMER) = LVT_MASKED | vector::TIMER;
 }
+
+u32 lapic_id() { return lapic(reg::ID) >> 24; }
+
+namespace {
+void send_icr(u32 apic_id, u32 low) {
+    for (int i = 0; i < 1000000 && (lapic(reg::ICR_LOW) & (1 << 12)); i++)
+        cpu::pause();
+    lapic(reg::ICR_HIGH) = apic_id << 24;
+    lapic(reg::ICR_LOW) = low;
+    for (int i = 0; i < 1000000 && (lapic(reg::ICR_LOW) & (1 << 12)); i++)
+        cpu::pause();
+}
+} // namespace
+
+void send_ipi(u32 apic_id, u8 v) { send_icr(apic_id, v); }
+void send_init_ipi(u32 apic_id) { send_icr(apic_id, 0x4500); }
+void send_startup_ipi(u32 apic_id, u8 page) { send_icr(apic_id, 0x4600 | page); }
 
 void register_interrupt_handler(u8 vector, InterruptHandler handler) { g_handlers[vector] = handler; }
 
@@ -57,12 +82,12 @@ void dispatch_interrupt(u8 v) {
         return;
     if (g_handlers[v])
         g_handlers[v]();
-    lapic(reg::EOI) = 0;
+    end_of_interrupt();
 }
 
+void end_of_interrupt() { lapic(reg::EOI) = 0; }
+
 void lapic_timer_arm(u64 ns) {
-    if (!g_lapic_ticks_per_ms)
-        calibrate_lapic_timer();
     u64 ticks = ns / 1000 * g_lapic_ticks_per_ms / 1000;
     if (ticks == 0)
         ticks = 1;

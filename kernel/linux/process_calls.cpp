@@ -1,6 +1,8 @@
 // process_calls.cpp: identity, limits, exit, thread-pointer and scheduling syscalls for the
 // single program. uname reports sysname "ops" (documented in docs/kernel.md).
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/per_cpu.h"
+#include "sched/thread.h"
 #include "lib/random.h"
 #include "lib/string.h"
 #include "linux/abi/structs.h"
@@ -107,14 +109,32 @@ Result<u64> sys_arch_prctl(int code, u64 address) {
 }
 
 Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask) {
-    if (pid != 0 && u64(pid) != current_process().pid)
+    Thread* thread = pid == 0 ? current_thread() : find_thread(u64(pid));
+    if (!thread)
         return Errno::ESRCH;
-    constexpr u64 MASK_BYTES = 8; // the kernel's cpumask size (64 CPUs)
+    constexpr u64 MASK_BYTES = MAX_CPUS / 8; // the kernel's cpumask size
     if (size < MASK_BYTES || size % 8)
         return Errno::EINVAL;
-    u8 bits[MASK_BYTES] = {1}; // one CPU until SMP lands
-    TRY(copy_array_to_user(mask, bits, MASK_BYTES));
+    u64 online = cpu_count() == 64 ? ~0ull : (1ull << cpu_count()) - 1;
+    u64 bits = thread->affinity & online;
+    TRY(copy_array_to_user(mask, reinterpret_cast<const u8*>(&bits), MASK_BYTES));
     return MASK_BYTES;
+}
+
+Result<u64> sys_sched_setaffinity(int pid, u64 size, UserIn<u8> mask) {
+    Thread* thread = pid == 0 ? current_thread() : find_thread(u64(pid));
+    if (!thread)
+        return Errno::ESRCH;
+    u64 bits = 0;
+    TRY(copy_array_from_user(reinterpret_cast<u8*>(&bits), mask, min<u64>(size, 8)));
+    u64 online = cpu_count() == 64 ? ~0ull : (1ull << cpu_count()) - 1;
+    if (!(bits & online))
+        return Errno::EINVAL;
+    thread->affinity = bits & online;
+    // Move off a CPU that is no longer allowed at the next return to user mode.
+    if (thread == current_thread() && !(thread->affinity & (1ull << thread->cpu)))
+        this_cpu().need_resched = true;
+    return 0;
 }
 
 Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags) {

@@ -131,8 +131,10 @@ void send_signal(Thread* thread, const SignalInfo& info) {
         return;
     thread->pending_info[signo - 1] = info;
     thread->pending_signals |= signal::bit(signo);
-    if (!(thread->signal_mask & signal::bit(signo)))
+    if (!(thread->signal_mask & signal::bit(signo))) {
         wake(thread, WakeReason::Interrupted);
+        kick_thread(thread);
+    }
 }
 
 void send_signal_to_program(const SignalInfo& info) {

@@ -7,6 +7,7 @@
 #include "linux/process.h"
 #include "linux/syscall_list.h"
 #include "linux/syscalls.h"
+#include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
 #include <utility>
 
@@ -67,7 +68,8 @@ const char* name_of(u64 number) {
 
 } // namespace
 
-extern "C" void handle_syscall(TrapFrame* frame) {
+namespace {
+void handle_syscall_locked(TrapFrame* frame) {
     u64 number = frame->rax;
     const u64 args[6] = {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9};
     Process& process = current_process();
@@ -95,4 +97,12 @@ extern "C" void handle_syscall(TrapFrame* frame) {
                     args[1], args[2], result.value());
     }
     on_return_to_user(frame);
+}
+
+} // namespace
+
+extern "C" void handle_syscall(TrapFrame* frame) {
+    kernel_lock_acquire();
+    handle_syscall_locked(frame);
+    kernel_lock_release();
 }

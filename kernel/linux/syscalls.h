@@ -68,6 +68,7 @@ Result<u64> sys_prlimit64(int pid, u32 resource, UserIn<LinuxRlimit> new_limit,
                           UserOut<LinuxRlimit> old_limit);
 Result<u64> sys_arch_prctl(int code, u64 address);
 Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask);
+Result<u64> sys_sched_setaffinity(int pid, u64 size, UserIn<u8> mask);
 Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags);
 
 // thread_calls.cpp

@@ -4,6 +4,7 @@
 #include "mm/heap.h"
 #include "mm/layout.h"
 #include "mm/physical.h"
+#include "mm/tlb.h"
 
 namespace {
 
@@ -148,6 +149,7 @@ Result<void> AddressSpace::unmap(u64 addr, u64 length) {
         }
         link = &r->next;
     }
+    tlb_shootdown();
     return {};
 }
 
@@ -174,6 +176,7 @@ Result<void> AddressSpace::protect(u64 addr, u64 length, Protection protection) 
         }
     }
     merge_adjacent();
+    tlb_shootdown();
     return {};
 }
 
@@ -225,6 +228,7 @@ Result<void> AddressSpace::discard(u64 addr, u64 length) {
         if (phys)
             physical_free(phys);
     }
+    tlb_shootdown();
     return {};
 }
 

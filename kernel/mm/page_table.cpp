@@ -100,6 +100,22 @@ void map_mmio(u64 phys, u64 size) {
     }
 }
 
+Result<void> map_kernel_identity_page(u64 phys) {
+    PageTableEntry* entry = walk(phys, 0, true, PageTableEntry::USER);
+    if (!entry)
+        return Errno::ENOMEM;
+    entry->set(phys, PageTableEntry::PRESENT | PageTableEntry::WRITABLE);
+    cpu::invlpg(phys);
+    return {};
+}
+
+void unmap_kernel_identity_page(u64 phys) {
+    PageTableEntry* entry = walk(phys, 0, false, 0);
+    if (entry)
+        entry->clear();
+    cpu::invlpg(phys);
+}
+
 Result<void> map_user_page(u64 va, u64 phys, Protection protection) {
     PageTableEntry* entry = walk(va, 0, true, PageTableEntry::USER);
     if (!entry)

@@ -46,5 +46,8 @@ bool protect_user_page(u64 va, Protection protection);
 u64 unmap_user_page(u64 va);
 // The physical address mapped at va (user page), or 0.
 u64 user_page_physical(u64 va);
+// Identity-maps one low page for the kernel only (the AP trampoline), and removes it.
+Result<void> map_kernel_identity_page(u64 phys);
+void unmap_kernel_identity_page(u64 phys);
 // Maps a device's MMIO range (uncached) into the direct map.
 void map_mmio(u64 phys, u64 size);

@@ -1,5 +1,6 @@
-// scheduler.cpp: round-robin run queue, the timer list for deadlines, and the thread switch
-// (user FS/GS base and FPU registers are saved and restored here, eagerly).
+// scheduler.cpp: one run queue shared by all CPUs (under the kernel lock), a per-CPU idle
+// thread, the timer list for deadlines, and the thread switch (user FS/GS base and FPU
+// registers are saved and restored here, eagerly).
 #include "sched/scheduler.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -9,6 +10,7 @@
 #include "dev/interrupts.h"
 #include "linux/signals.h"
 #include "mm/heap.h"
+#include "sched/kernel_lock.h"
 #include "time/clock.h"
 
 extern "C" void switch_context(u64* save_rsp, u64 next_rsp);
@@ -17,25 +19,25 @@ namespace {
 
 IntrusiveList<Thread, &Thread::run_node> g_run_queue;
 IntrusiveList<Thread, &Thread::timer_node> g_timers; // sorted by wake_deadline
-bool g_need_resched;
-u64 g_slice_end;
-Thread* g_zombie; // a dead thread whose stack is freed by the next thread to run
 
 void reap_zombie() {
-    if (!g_zombie || g_zombie == current_thread())
+    PerCpu& c = this_cpu();
+    if (!c.zombie || c.zombie == current_thread())
         return;
-    kfree(g_zombie->kernel_stack);
-    destroy(g_zombie);
-    g_zombie = nullptr;
+    kfree(c.zombie->kernel_stack);
+    destroy(c.zombie);
+    c.zombie = nullptr;
 }
 
-// Programs the APIC timer for the earliest deadline, or the end of the slice when others wait.
+// Programs this CPU's APIC timer for the earliest deadline, or the end of its slice when
+// other threads wait to run.
 void arm_timer() {
+    PerCpu& c = this_cpu();
     u64 next = 0;
     if (Thread* first = g_timers.front())
         next = first->wake_deadline;
-    if (!g_run_queue.empty() && (next == 0 || g_slice_end < next))
-        next = g_slice_end;
+    if (!g_run_queue.empty() && !c.idle && (next == 0 || c.slice_end < next))
+        next = c.slice_end;
     if (next == 0) {
         lapic_timer_cancel();
         return;
@@ -51,12 +53,40 @@ void timer_interrupt() {
             break;
         wake(t, WakeReason::TimedOut);
     }
-    if (!g_run_queue.empty() && now >= g_slice_end)
-        g_need_resched = true;
+    PerCpu& c = this_cpu();
+    if (!g_run_queue.empty() && now >= c.slice_end)
+        c.need_resched = true;
     arm_timer();
 }
 
+void reschedule_interrupt() { this_cpu().need_resched = true; }
+
+// Wakes an idle CPU to pick up newly runnable work.
+void kick_idle_cpu() {
+    for (u32 i = 0; i < cpu_count(); i++) {
+        PerCpu& c = cpu_block(i);
+        if (c.idle && &c != &this_cpu()) {
+            send_ipi(c.apic_id, vector::IPI_RESCHEDULE);
+            return;
+        }
+    }
+}
+
+bool allowed_here(Thread* t) { return t->affinity & (1ull << this_cpu().index); }
+
+Thread* pick_next() {
+    Thread* found = nullptr;
+    g_run_queue.for_each([&](Thread* t) {
+        if (!found && allowed_here(t))
+            found = t;
+    });
+    if (found)
+        decltype(g_run_queue)::remove(found);
+    return found;
+}
+
 void switch_to(Thread* previous, Thread* next) {
+    PerCpu& c = this_cpu();
     previous->fs_base = cpu::rdmsr(cpu::msr::FS_BASE);
     previous->user_gs_base = cpu::rdmsr(cpu::msr::KERNEL_GS_BASE);
     asm volatile("fxsave64 %0" : "=m"(previous->fpu_state));
@@ -64,42 +94,69 @@ void switch_to(Thread* previous, Thread* next) {
     cpu::wrmsr(cpu::msr::FS_BASE, next->fs_base);
     cpu::wrmsr(cpu::msr::KERNEL_GS_BASE, next->user_gs_base);
     tss_set_kernel_stack(next->kernel_stack_top);
-    this_cpu().current_thread = next;
+    c.current_thread = next;
+    next->cpu = c.index;
     switch_context(&previous->kernel_rsp, next->kernel_rsp);
 }
 
 } // namespace
 
-void scheduler_init(Thread* first) {
-    first->state = ThreadState::Running;
-    this_cpu().current_thread = first;
-    tss_set_kernel_stack(first->kernel_stack_top);
+void scheduler_init() {
     register_interrupt_handler(vector::TIMER, timer_interrupt);
-    g_slice_end = monotonic_ns() + TIME_SLICE_NS;
+    register_interrupt_handler(vector::IPI_RESCHEDULE, reschedule_interrupt);
+}
+
+void scheduler_start_cpu(Thread* idle) {
+    PerCpu& c = this_cpu();
+    c.idle_thread = idle;
+    c.current_thread = idle;
+    c.apic_id = lapic_id();
+    idle->state = ThreadState::Running;
+    idle->cpu = c.index;
+    tss_set_kernel_stack(idle->kernel_stack_top);
+}
+
+[[noreturn]] void idle_loop() {
+    PerCpu& c = this_cpu();
+    for (;;) {
+        schedule();
+        // Nothing to run: give up the kernel lock and halt until an interrupt.
+        {
+            InterruptGuard guard;
+            if (!g_run_queue.empty())
+                continue;
+            c.idle = true;
+            arm_timer();
+            kernel_lock_release();
+            cpu::enable_interrupts_and_halt();
+            cpu::disable_interrupts();
+            kernel_lock_acquire();
+            c.idle = false;
+        }
+    }
 }
 
 extern "C" [[noreturn]] void thread_first_entry(TrapFrame* frame) {
     reap_zombie();
+    kernel_lock_release();
     return_to_user(frame);
 }
 
 void schedule() {
     InterruptGuard guard;
+    PerCpu& c = this_cpu();
     Thread* previous = current_thread();
-    if (previous->state == ThreadState::Running) {
+    bool previous_is_idle = previous == c.idle_thread;
+    if (previous->state == ThreadState::Running && !previous_is_idle) {
         previous->state = ThreadState::Runnable;
         g_run_queue.push_back(previous);
     }
-    Thread* next;
-    while (!(next = g_run_queue.pop_front())) {
-        // Nothing to run: idle on the current stack until an interrupt wakes someone.
-        arm_timer();
-        cpu::enable_interrupts_and_halt();
-        cpu::disable_interrupts();
-    }
-    g_need_resched = false;
+    Thread* next = pick_next();
+    if (!next)
+        next = c.idle_thread; // the idle thread halts when it has nothing to do
+    c.need_resched = false;
     next->state = ThreadState::Running;
-    g_slice_end = monotonic_ns() + TIME_SLICE_NS;
+    c.slice_end = monotonic_ns() + TIME_SLICE_NS;
     arm_timer();
     if (next != previous) {
         switch_to(previous, next);
@@ -107,12 +164,13 @@ void schedule() {
     }
 }
 
-void release_dead_thread(Thread* thread) { g_zombie = thread; }
+void release_dead_thread(Thread* thread) { this_cpu().zombie = thread; }
 
 void make_runnable(Thread* thread) {
     InterruptGuard guard;
     thread->state = ThreadState::Runnable;
     g_run_queue.push_back(thread);
+    kick_idle_cpu();
 }
 
 void wake(Thread* thread, WakeReason reason) {
@@ -126,6 +184,12 @@ void wake(Thread* thread, WakeReason reason) {
     thread->wake_reason = reason;
     thread->state = ThreadState::Runnable;
     g_run_queue.push_back(thread);
+    kick_idle_cpu();
+}
+
+void kick_thread(Thread* thread) {
+    if (thread->state == ThreadState::Running && thread->cpu != this_cpu().index)
+        send_ipi(cpu_block(thread->cpu).apic_id, vector::IPI_RESCHEDULE);
 }
 
 WakeReason block_current(u64 deadline_ns) {
@@ -162,7 +226,7 @@ WakeReason sleep_until_deadline(u64 deadline_ns) {
 }
 
 void on_return_to_user(TrapFrame* frame) {
-    if (g_need_resched)
+    if (this_cpu().need_resched)
         schedule();
     deliver_pending_signals(*frame);
 }

@@ -9,7 +9,14 @@
 
 constexpr u64 TIME_SLICE_NS = 10 * 1000 * 1000;
 
-void scheduler_init(Thread* first);
+// Registers the timer and reschedule interrupts (once).
+void scheduler_init();
+// Makes `idle` the calling CPU's idle thread and current thread.
+void scheduler_start_cpu(Thread* idle);
+// The idle thread's body: runs whatever is runnable, halts otherwise. Holds the kernel lock.
+[[noreturn]] void idle_loop();
+// Makes a thread running on another CPU enter the kernel soon (a signal for it is pending).
+void kick_thread(Thread* thread);
 // Gives the CPU to the next runnable thread; returns when the caller runs again.
 void schedule();
 void make_runnable(Thread* thread);

@@ -48,8 +48,12 @@ Thread* find_thread(u64 tid) {
     return found;
 }
 
-Result<Thread*> thread_create_initial() {
-    Thread* thread = TRY(allocate_thread());
+Result<Thread*> thread_create_idle(u64 stack_top) {
+    auto* thread = make<Thread>();
+    if (!thread)
+        return Errno::ENOMEM;
+    thread->tid = 0;
+    thread->kernel_stack_top = stack_top;
     asm volatile("fxsave64 %0" : "=m"(thread->fpu_state));
     return thread;
 }

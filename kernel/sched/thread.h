@@ -48,13 +48,15 @@ struct Thread {
     ListNode run_node;     // run queue or a wait queue
     ListNode timer_node;   // the sleep timer list
     ListNode all_node;     // every live thread
+    u32 cpu = 0;              // where it runs or last ran
+    u64 affinity = ~0ull;     // CPUs it may run on (sched_setaffinity)
     u32 futex_bitset = 0;
     u64 futex_address = 0;
 };
 
 Thread* current_thread();
-// Creates the first thread around the boot path's program frame.
-Result<Thread*> thread_create_initial();
+// An idle thread for the calling CPU around its boot stack (never on the run queue).
+Result<Thread*> thread_create_idle(u64 stack_top);
 // Creates a thread that will enter user mode with `frame` (copied) and the given FS base.
 Result<Thread*> thread_create(const TrapFrame& frame, u64 fs_base);
 // Every live thread, for signals to the whole program and exit_group.

@@ -1,16 +1,25 @@
-// thread_test.cpp: pthreads (clone, futex, TLS through FS base) on the kernel's scheduler:
-// 16 threads with a mutex, a condition variable and thread-local counters.
+// thread_test.cpp: pthreads (clone, futex, TLS through FS base) and blocking across threads
+// (pipes, eventfd, epoll, poll, select, futex timeouts), each on 1 and on 4 CPUs.
 #include "vm_harness.h"
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 namespace vm {
 namespace {
 
-class Threads : public ::testing::TestWithParam<std::string> {};
+// (variant, --smp)
+class Threads : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
+  protected:
+    RunResult run(const std::string& name) {
+        auto [variant, smp] = GetParam();
+        return run_ops({"run", "--smp", smp, app(name + "-" + variant)});
+    }
+};
 
 TEST_P(Threads, SumAcrossSixteenThreads) {
-    RunResult r = run_ops({"run", app("threads-" + GetParam())});
+    RunResult r = run("threads");
     EXPECT_EXIT_CODE(r, 0);
     EXPECT_TRUE(has_lines_in_order(r.out_lines(),
                                    {"sum 2720000 expected 2720000", "threads: ok"}))
@@ -18,7 +27,7 @@ TEST_P(Threads, SumAcrossSixteenThreads) {
 }
 
 TEST_P(Threads, PipesEventfdEpollPollSelectAndFutexTimeouts) {
-    RunResult r = run_ops({"run", app("waiting-" + GetParam())});
+    RunResult r = run("waiting");
     EXPECT_EXIT_CODE(r, 0);
     EXPECT_TRUE(has_lines_in_order(r.out_lines(),
                                    {"ok epoll_pipe_ready", "ok epoll_edge_once", "ok epoll_oneshot",
@@ -27,9 +36,12 @@ TEST_P(Threads, PipesEventfdEpollPollSelectAndFutexTimeouts) {
         << r.describe();
 }
 
-INSTANTIATE_TEST_SUITE_P(Variants, Threads, ::testing::Values("static", "static-pie", "musl"),
+INSTANTIATE_TEST_SUITE_P(Variants, Threads,
+                         ::testing::Combine(::testing::Values("static", "static-pie", "musl"),
+                                            ::testing::Values("1", "4")),
                          [](const auto& info) {
-                             std::string name = info.param;
+                             std::string name = std::get<0>(info.param) + "_smp" +
+                                                std::get<1>(info.param);
                              for (char& c : name)
                                  if (c == '-')
                                      c = '_';

@@ -6,26 +6,13 @@
 
 namespace {
 
-struct [[gnu::packed]] Tss {
-    u32 reserved0;
-    u64 rsp[3];
-    u64 reserved1;
-    u64 ist[7];
-    u64 reserved2;
-    u16 reserved3;
-    u16 iomap_base;
-};
-static_assert(sizeof(Tss) == 104);
-
 struct [[gnu::packed]] DescriptorPointer {
     u16 limit;
     u64 base;
 };
 
-alignas(16) u64 g_gdt[8];
-alignas(16) Tss g_tss;
-alignas(16) u8 g_double_fault_stack[16384];
-PerCpu g_boot_cpu;
+PerCpu g_cpus[MAX_CPUS];
+u32 g_cpu_count = 1;
 
 } // namespace
 
@@ -35,22 +22,28 @@ PerCpu& this_cpu() {
     return *p;
 }
 
-void gdt_init() {
-    g_gdt[0] = 0;
-    g_gdt[1] = 0x00af9a000000ffff; // kernel code, 64-bit
-    g_gdt[2] = 0x00cf92000000ffff; // kernel data
-    g_gdt[3] = 0x00cffa000000ffff; // user code, 32-bit (placeholder for SYSRET's layout)
-    g_gdt[4] = 0x00cff2000000ffff; // user data
-    g_gdt[5] = 0x00affa000000ffff; // user code, 64-bit
-    u64 base = u64(&g_tss);
-    u64 limit = sizeof(Tss) - 1;
-    g_gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-               (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    g_gdt[7] = base >> 32;
-    g_tss.iomap_base = sizeof(Tss);
-    g_tss.ist[0] = u64(g_double_fault_stack + sizeof(g_double_fault_stack));
+PerCpu& cpu_block(u32 index) { return g_cpus[index]; }
+u32 cpu_count() { return g_cpu_count; }
+void set_cpu_count(u32 count) { g_cpu_count = count; }
 
-    DescriptorPointer pointer{sizeof(g_gdt) - 1, u64(g_gdt)};
+void gdt_init(u32 index) {
+    PerCpu& c = g_cpus[index];
+    u64* gdt = c.gdt;
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffff; // kernel code, 64-bit
+    gdt[2] = 0x00cf92000000ffff; // kernel data
+    gdt[3] = 0x00cffa000000ffff; // user code, 32-bit (placeholder for SYSRET's layout)
+    gdt[4] = 0x00cff2000000ffff; // user data
+    gdt[5] = 0x00affa000000ffff; // user code, 64-bit
+    u64 base = u64(&c.tss);
+    u64 limit = sizeof(TaskStateSegment) - 1;
+    gdt[6] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[7] = base >> 32;
+    c.tss.iomap_base = sizeof(TaskStateSegment);
+    c.tss.ist[0] = u64(c.double_fault_stack + sizeof(c.double_fault_stack));
+
+    DescriptorPointer pointer{sizeof(c.gdt) - 1, u64(gdt)};
     asm volatile("lgdt %0\n"
                  "pushq %1\n"
                  "leaq 1f(%%rip), %%rax\n"
@@ -65,12 +58,14 @@ void gdt_init() {
                  : "rax", "memory");
     asm volatile("ltr %0" : : "r"(u16(selector::TSS)));
 
-    g_boot_cpu.self = &g_boot_cpu;
-    cpu::wrmsr(cpu::msr::GS_BASE, u64(&g_boot_cpu));
+    c.self = &c;
+    c.index = index;
+    cpu::wrmsr(cpu::msr::GS_BASE, u64(&c));
     cpu::wrmsr(cpu::msr::KERNEL_GS_BASE, 0);
 }
 
 void tss_set_kernel_stack(u64 top) {
-    g_tss.rsp[0] = top;
-    this_cpu().kernel_stack_top = top;
+    PerCpu& c = this_cpu();
+    c.tss.rsp[0] = top;
+    c.kernel_stack_top = top;
 }

@@ -13,6 +13,7 @@ constexpr u16 USER_CODE = 0x28 | 3;
 constexpr u16 TSS = 0x30;
 } // namespace selector
 
-void gdt_init();
+// Loads CPU `index`'s GDT and TSS and points %gs at its per-CPU block.
+void gdt_init(u32 index);
 // The stack the CPU switches to on an interrupt from user mode.
 void tss_set_kernel_stack(u64 top);

@@ -28,6 +28,10 @@ void idt_init() {
         g_idt[i] = Gate{u16(handler), selector::KERNEL_CODE, u8(i == vector::DOUBLE_FAULT ? 1 : 0),
                         0x8e, u16(handler >> 16), u32(handler >> 32), 0};
     }
+    idt_load();
+}
+
+void idt_load() {
     struct [[gnu::packed]] {
         u16 limit;
         u64 base;

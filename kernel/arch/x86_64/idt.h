@@ -16,7 +16,12 @@ constexpr u8 PAGE_FAULT = 14;
 constexpr u8 X87_FLOATING_POINT = 16;
 constexpr u8 SIMD_FLOATING_POINT = 19;
 constexpr u8 TIMER = 0x20;
+constexpr u8 IPI_RESCHEDULE = 0xf0; // wakes an idle CPU or makes a running one re-enter the kernel
+constexpr u8 IPI_TLB_FLUSH = 0xf1;
 constexpr u8 SPURIOUS = 0xff;
 } // namespace vector
 
+// Fills the IDT (once, on the boot CPU) and loads it.
 void idt_init();
+// Loads the already filled IDT on another CPU.
+void idt_load();

@@ -10,6 +10,8 @@
 #include "linux/process.h"
 #include "linux/signals.h"
 #include "mm/address_space.h"
+#include "mm/tlb.h"
+#include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
 
 extern "C" u64 user_copy_fixups_start[];
@@ -98,7 +100,7 @@ void backtrace_from(u64 rbp) {
     kprintf("\n");
 }
 
-extern "C" void handle_trap(TrapFrame* frame) {
+void handle_trap_locked(TrapFrame* frame) {
     u64 v = frame->vector;
     if (v >= vector::TIMER) {
         dispatch_interrupt(u8(v));
@@ -131,4 +133,17 @@ extern "C" void handle_trap(TrapFrame* frame) {
     dump_frame(*frame);
     backtrace_from(frame->rbp);
     panic("unrecoverable kernel fault");
+}
+
+extern "C" void handle_trap(TrapFrame* frame) {
+    u64 v = frame->vector;
+    if (v == vector::IPI_TLB_FLUSH) {
+        // Served without the kernel lock: its sender holds it and waits for us.
+        tlb_flush_interrupt();
+        end_of_interrupt();
+        return;
+    }
+    kernel_lock_acquire();
+    handle_trap_locked(frame);
+    kernel_lock_release();
 }
