@@ -102,7 +102,7 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         panic("not started through PVH (start info magic %x)", info.magic);
     physical_init(info);
     paging_init();
-    cpu_setup_features();
+    cpu_setup_features(0);
     for (auto** ctor = init_array_start; ctor < init_array_end; ctor++)
         (*ctor)();
     random_init();

@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "linux/abi/auxv.h"
 #include "linux/process.h"
+#include "linux/vdso.h"
 #include "mm/address_space.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
@@ -188,6 +189,7 @@ Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
         }
     }
     u64 image_end = executable.end;
+    u64 vdso_base = TRY(map_vdso());
     u64 heap_start = image_end + (program.randomize ? random_pages(1ull << 13) : 0);
     space.set_heap_start(heap_start);
 
@@ -237,6 +239,7 @@ Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
         {auxv::RANDOM, at_random},
         {auxv::HWCAP2, 0},
         {auxv::EXECFN, execfn},
+        {auxv::SYSINFO_EHDR, vdso_base},
         {auxv::NULL_, 0},
     };
     u64 auxv_words = sizeof(auxv) / 8;

@@ -61,6 +61,12 @@ void clock_init() {
 
 u64 tsc_frequency_hz() { return g_tsc_hz; }
 
+void clock_parameters(u64* boot_tsc, u64* ns_per_tsc_32, u64* realtime_at_boot) {
+    *boot_tsc = g_boot_tsc;
+    *ns_per_tsc_32 = g_ns_per_tsc_32;
+    *realtime_at_boot = g_realtime_at_boot;
+}
+
 u64 monotonic_ns() {
     u64 delta = cpu::rdtsc() - g_boot_tsc;
     return u64((unsigned __int128)delta * g_ns_per_tsc_32 >> 32);

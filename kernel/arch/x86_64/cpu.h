@@ -65,6 +65,7 @@ constexpr u32 FMASK = 0xc0000084;
 constexpr u32 FS_BASE = 0xc0000100;
 constexpr u32 GS_BASE = 0xc0000101;
 constexpr u32 KERNEL_GS_BASE = 0xc0000102;
+constexpr u32 TSC_AUX = 0xc0000103;
 } // namespace msr
 
 // EFER bits, [intel/vol3] 2.2.1.

@@ -5,7 +5,7 @@
 
 extern "C" void syscall_entry();
 
-void cpu_setup_features() {
+void cpu_setup_features(u32 index) {
     // SSE for the program ([intel/vol3] 13.1): no x87 emulation, FXSAVE-aware OS; CR0.WP so
     // the kernel honours read-only pages too.
     cpu::write_cr0((cpu::read_cr0() & ~cpu::cr0::EM) | cpu::cr0::MP | cpu::cr0::WP);
@@ -17,4 +17,7 @@ void cpu_setup_features() {
     cpu::wrmsr(cpu::msr::LSTAR, u64(&syscall_entry));
     // Clear IF, TF, DF, AC on entry.
     cpu::wrmsr(cpu::msr::FMASK, (1 << 9) | (1 << 8) | (1 << 10) | (1 << 18));
+    // RDTSCP returns TSC_AUX: the vDSO's getcpu reads the CPU index from it.
+    if ((cpu::cpuid(0x80000001).edx >> 27) & 1)
+        cpu::wrmsr(cpu::msr::TSC_AUX, index);
 }

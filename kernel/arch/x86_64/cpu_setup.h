@@ -1,4 +1,6 @@
 // cpu_setup.h: per-CPU feature set-up done on every CPU: SSE for the program, SYSCALL/SYSRET.
 #pragma once
 
-void cpu_setup_features();
+#include "lib/types.h"
+
+void cpu_setup_features(u32 index);

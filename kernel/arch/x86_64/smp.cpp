@@ -55,7 +55,7 @@ void spin_ns(u64 ns) {
 extern "C" [[noreturn]] void ap_main(u32 index) {
     gdt_init(index);
     idt_load();
-    cpu_setup_features();
+    cpu_setup_features(index);
     interrupts_init_cpu();
     Thread* idle = MUST(thread_create_idle(this_cpu().kernel_stack_top));
     __atomic_store_n(&g_started, index, __ATOMIC_RELEASE);
