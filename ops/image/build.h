@@ -30,7 +30,8 @@ struct BuildResult {
     std::uint64_t size_bytes = 0;
 };
 
-// Checks the request (program given, readable, a static x86-64 ELF), then writes the image.
+// Checks the request (program given, readable, an x86-64 ELF executable), then writes the
+// image with the program's libraries when it is dynamically linked (dependencies.h).
 // Blocks on file I/O. Throws ops::Error with a message for the user; on any error no image is
 // written and an existing image of that name is left as it was.
 BuildResult build_image(const BuildRequest& request, const ImageOptions& options = {});

@@ -130,9 +130,13 @@ void ImageTree::add_symlink(const std::string& path, const std::filesystem::path
     std::filesystem::path target = std::filesystem::read_symlink(host, error);
     if (error)
         fail_host(host, error);
+    add_link(path, target.string());
+}
+
+void ImageTree::add_link(const std::string& path, const std::string& target) {
     std::string name;
     tfs::Value* dir = parent_of(path, &name);
-    check_tfs(m_builder.add_symlink(dir, bytes_of(name), bytes_of(target.string())),
+    check_tfs(m_builder.add_symlink(dir, bytes_of(name), bytes_of(target)),
               "adding the symlink " + path);
 }
 

@@ -45,6 +45,8 @@ public:
                         TopSymlink top = TopSymlink::keep);
     // A regular file at `path` holding `text`.
     void add_text_file(const std::string& path, std::string text);
+    // A symlink at `path` pointing to `target` (stored as it is, resolved by the guest).
+    void add_link(const std::string& path, const std::string& target);
 
     // After the Builder failed with Error::io: which file could not be read and why, or empty.
     std::string read_failure() const;

@@ -2,6 +2,7 @@
 #include "ops/image/root_fs.h"
 
 #include "ops/base/error.h"
+#include "ops/image/dependencies.h"
 #include "ops/image/manifest_keys.h"
 
 #include <fnmatch.h>
@@ -113,6 +114,19 @@ void add_map_dirs(ImageTree& tree, const Config& config) {
 
 } // namespace
 
+bool add_dependencies(ImageTree& tree, const Config& config,
+                      const std::filesystem::path& program_host, const std::string& program) {
+    Dependencies dependencies = resolve_dependencies(
+        DependencyRequest{program_host, program, Sysroot(config.target_root), config.env});
+    for (const ImageEntry& entry : dependencies.entries) {
+        if (entry.is_symlink())
+            tree.add_link(entry.image_path, entry.link_target);
+        else
+            tree.add_host_file(entry.image_path, entry.host_path);
+    }
+    return dependencies.glibc;
+}
+
 std::filesystem::path host_path_of(const Config& config, const std::string& entry) {
     std::filesystem::path path = entry;
     if (path.is_absolute())
@@ -139,10 +153,13 @@ void collect_root_fs(ImageTree& tree, const Config& config,
                      const std::filesystem::path& program_host, const std::string& image_name) {
     std::string program = image_path(config.program);
     tree.add_host_file(program, program_host);
+    bool glibc = add_dependencies(tree, config, program_host, program);
 
     tree.add_text_file("/etc/resolv.conf", resolv_conf(config));
     tree.add_text_file("/proc/sys/kernel/hostname", kHostname);
     tree.add_text_file("/etc/passwd", kPasswd);
+    if (glibc)
+        tree.add_text_file("/etc/hostname", kHostname); // gethostname() of glibc reads it
 
     add_files(tree, config);
     add_map_dirs(tree, config);

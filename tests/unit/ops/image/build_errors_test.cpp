@@ -112,15 +112,20 @@ TEST_F(BuildErrorsTest, OtherMachine) {
     expect_untouched();
 }
 
-TEST_F(BuildErrorsTest, DynamicallyLinked) {
-    ASSERT_TRUE(image_test::compile_c(m_dir / "dynamic", image_test::kHelloSource, ""));
+TEST_F(BuildErrorsTest, DynamicProgramWithMissingLibrary) {
+    // Dynamic programs are built now; one whose library is gone is refused with all names.
+    image_test::write_text(m_dir / "lib.c", "int answer(void) { return 42; }\n");
+    std::string lib = (m_dir / "libgone.so.1").string();
+    ASSERT_EQ(std::system(("gcc -shared -fPIC -Wl,-soname,libgone.so.1 -o '" + lib + "' '" +
+                           (m_dir / "lib.c").string() + "' >/dev/null 2>&1")
+                              .c_str()),
+              0);
+    ASSERT_TRUE(image_test::compile_c(m_dir / "dynamic", image_test::kHelloSource,
+                                      "-Wl,--no-as-needed '" + lib + "'"));
+    fs::remove(lib);
     m_config.program = "./dynamic";
-    std::string message = build_error();
-    EXPECT_EQ(
-        message.rfind("dynamically linked programs are not supported yet (./dynamic needs /", 0),
-        0u)
-        << message;
-    EXPECT_NE(message.find("): build it with -static"), std::string::npos) << message;
+    EXPECT_EQ(build_error(), "missing libraries: libgone.so.1 (needed by /dynamic): install them, "
+                             "add their directory to LD_LIBRARY_PATH in Env, or set TargetRoot");
     expect_untouched();
 }
 

@@ -3,6 +3,7 @@
 // sparseness, reproducibility and build time.
 #include "ops/image/build.h"
 #include "ops/image/image_tree.h"
+#include "ops/image/sysroot.h"
 #include "ops/image/write_image.h"
 
 #include "common/manifest/manifest.h"
@@ -166,6 +167,38 @@ TEST_F(WriteImageTest, GeneratedFiles) {
     m_config.name_servers.clear();
     ImageReader defaults(build_image(request(), m_options).image);
     EXPECT_EQ(ImageReader::file(defaults.root_fs(), "/etc/resolv.conf"), "nameserver  8.8.8.8\n");
+}
+
+TEST_F(WriteImageTest, DynamicProgramShipsInterpreterLibrariesAndRuntimeFiles) {
+    if (!image_test::compile_c(m_dir / "dynamic", image_test::kHelloSource, ""))
+        GTEST_SKIP() << "gcc is not available";
+    const std::string interpreter = "/lib64/ld-linux-x86-64.so.2";
+    const std::string libc = "/lib/x86_64-linux-gnu/libc.so.6";
+    if (!fs::exists(interpreter) || !fs::exists(libc))
+        GTEST_SKIP() << "not a Debian-style x86-64 glibc host";
+    m_config.program = "./dynamic";
+    ImageReader reader(build_image(request(), m_options).image);
+    const tfs::Filesystem& root = reader.root_fs();
+    EXPECT_EQ(ImageReader::file(root, "/dynamic"), read_text(m_dir / "dynamic"));
+    // A symlink stays one (its target is shipped too), as on the host.
+    std::string interpreter_file = interpreter;
+    if (fs::is_symlink(interpreter)) {
+        std::string target = fs::read_symlink(interpreter).string();
+        EXPECT_EQ(ImageReader::link_target(root, interpreter), target);
+        interpreter_file = join_image_path("/lib64", target);
+    }
+    EXPECT_EQ(ImageReader::file(root, interpreter_file), read_text(interpreter));
+    EXPECT_EQ(ImageReader::file(root, libc), read_text(libc));
+    EXPECT_EQ(ImageReader::file(root, "/etc/hostname"), "uniboot");
+    EXPECT_EQ(ImageReader::file(root, "/etc/passwd"), "root:x:0:0:root:/root:/bin/nobash");
+    if (fs::exists("/etc/ssl/certs/ca-certificates.crt"))
+        EXPECT_NE(ImageReader::find(root, "/etc/ssl/certs/ca-certificates.crt"), nullptr);
+}
+
+TEST_F(WriteImageTest, StaticProgramGetsNoHostnameFile) {
+    ImageReader reader(build_image(request(), m_options).image);
+    EXPECT_EQ(ImageReader::find(reader.root_fs(), "/etc/hostname"), nullptr);
+    EXPECT_EQ(ImageReader::find(reader.root_fs(), "/lib64"), nullptr);
 }
 
 TEST_F(WriteImageTest, FilesAndDirsAreShippedWithSymlinksKept) {
