@@ -22,7 +22,7 @@ class EpollInstance final : public Inode {
     EpollInstance() : Inode(InodeType::CharDevice) {}
     ListNode instances_node;
     u32 mode_bits() override { return 0600; }
-    bool is_epoll() const override { return true; }
+    SpecialInode special() const override { return SpecialInode::Epoll; }
     u32 poll_events() override {
         EpollEvent scratch;
         return peek(&scratch) ? poll_bits::IN : 0;

@@ -7,6 +7,7 @@
 #include "lib/types.h"
 
 enum class InodeType : u8 { Regular, Directory, Symlink, CharDevice };
+enum class SpecialInode : u8 { None, Epoll, TimerFd, SignalFd };
 
 struct DirectoryEntry {
     const char* name; // valid until the directory changes
@@ -44,8 +45,11 @@ class Inode {
     // Whether read()/write() would block now (the caller returns EAGAIN for O_NONBLOCK).
     virtual bool read_would_block() { return false; }
     virtual bool write_would_block() { return false; }
-    // Lets epoll_ctl check its first argument without RTTI.
-    virtual bool is_epoll() const { return false; }
+    // Lets syscalls check what a descriptor refers to without RTTI (epoll_ctl, timerfd_*).
+    virtual SpecialInode special() const { return SpecialInode::None; }
+    bool is_epoll() const { return special() == SpecialInode::Epoll; }
+    bool is_timerfd() const { return special() == SpecialInode::TimerFd; }
+    bool is_signalfd() const { return special() == SpecialInode::SignalFd; }
     // Called when the last descriptor referring to this open object closes.
     virtual void release() {}
 

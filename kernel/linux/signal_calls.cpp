@@ -3,7 +3,10 @@
 #include "lib/string.h"
 #include "linux/process.h"
 #include "linux/signals.h"
+#include "linux/abi/structs.h"
 #include "linux/syscalls.h"
+#include "sched/scheduler.h"
+#include "time/clock.h"
 
 namespace {
 constexpr int SIGKILL = 9, SIGSTOP = 19;
@@ -145,4 +148,67 @@ Result<u64> sys_kill(int pid, int signo) {
     info.fields[0] = current_process().pid;
     send_signal_to_program(info);
     return 0;
+}
+
+Result<u64> sys_rt_sigsuspend(UserIn<u64> mask, u64 size) {
+    if (size != SIGSET_SIZE)
+        return Errno::EINVAL;
+    u64 temporary;
+    TRY(copy_from_user(&temporary, mask));
+    Thread& t = *current_thread();
+    u64 old = t.signal_mask;
+    t.signal_mask = temporary & ~signal::UNBLOCKABLE;
+    while (!(t.pending_signals & ~t.signal_mask))
+        block_current(0);
+    // The handler's frame records `old` as the mask to return to (see build_frame).
+    t.saved_mask = old;
+    t.has_saved_mask = true;
+    return Errno::EINTR;
+}
+
+Result<u64> sys_rt_sigtimedwait(UserIn<u64> set, UserOut<u8> info, UserIn<LinuxTimespec> timeout,
+                                u64 size) {
+    if (size != SIGSET_SIZE)
+        return Errno::EINVAL;
+    u64 wanted;
+    TRY(copy_from_user(&wanted, set));
+    wanted &= ~signal::UNBLOCKABLE;
+    u64 deadline = 0;
+    bool no_wait = false;
+    if (!timeout.is_null()) {
+        LinuxTimespec t;
+        TRY(copy_from_user(&t, timeout));
+        if (t.seconds < 0 || t.nanoseconds < 0 || t.nanoseconds >= 1000000000)
+            return Errno::EINVAL;
+        u64 ns = u64(t.seconds) * 1000000000 + u64(t.nanoseconds);
+        no_wait = ns == 0;
+        deadline = monotonic_ns() + ns;
+    }
+    Thread& self = *current_thread();
+    SignalInfo got;
+    for (;;) {
+        if (dequeue_signal(self, wanted, &got))
+            break;
+        if (no_wait)
+            return Errno::EAGAIN;
+        self.waiting_for = wanted;
+        WakeReason reason = block_current(deadline);
+        self.waiting_for = 0;
+        if (dequeue_signal(self, wanted, &got))
+            break;
+        if (reason == WakeReason::TimedOut)
+            return Errno::EAGAIN;
+        if (reason == WakeReason::Interrupted && (self.pending_signals & ~self.signal_mask))
+            return Errno::EINTR; // another, unblocked signal arrived: its handler runs
+    }
+    if (!info.is_null())
+        TRY(copy_to_user(UserOut<SignalInfo>(info.address()), &got));
+    return u64(got.signo);
+}
+
+Result<u64> sys_pause() {
+    Thread& t = *current_thread();
+    while (!(t.pending_signals & ~t.signal_mask))
+        block_current(0);
+    return Errno::EINTR;
 }

@@ -4,6 +4,7 @@
 #include "linux/signals.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/interrupt_guard.h"
+#include "fs/poll.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "linux/process.h"
@@ -98,10 +99,12 @@ bool build_frame(Thread& t, TrapFrame& frame, int signo, const SignalInfo& info,
     m.cs = u16(frame.cs), m.ss = u16(frame.ss);
     m.err = frame.vector < 32 ? frame.error_code : 0;
     m.trapno = frame.vector < 32 ? frame.vector : 0;
-    m.oldmask = t.signal_mask;
+    u64 restore_mask = t.has_saved_mask ? t.saved_mask : t.signal_mask;
+    t.has_saved_mask = false;
+    m.oldmask = restore_mask;
     m.cr2 = (signo == signal::SIGSEGV || signo == signal::SIGBUS) ? info.fields[0] : 0;
     m.fpstate = fpstate;
-    f.uc.sigmask = t.signal_mask;
+    f.uc.sigmask = restore_mask;
 
     if (copy_array_to_user(UserOut<u8>(fpstate), fpu, sizeof(fpu)).is_error() ||
         copy_to_user(UserOut<SignalFrame>(sp), &f).is_error())
@@ -131,10 +134,11 @@ void send_signal(Thread* thread, const SignalInfo& info) {
         return;
     thread->pending_info[signo - 1] = info;
     thread->pending_signals |= signal::bit(signo);
-    if (!(thread->signal_mask & signal::bit(signo))) {
+    if (!(thread->signal_mask & signal::bit(signo)) || (thread->waiting_for & signal::bit(signo))) {
         wake(thread, WakeReason::Interrupted);
         kick_thread(thread);
     }
+    poll_notify(); // signalfd readers
 }
 
 void send_signal_to_program(const SignalInfo& info) {
@@ -159,6 +163,17 @@ void force_fault_signal(Thread* thread, int signo, int code, u64 address) {
     info.code = code;
     info.fields[0] = address;
     send_signal(thread, info);
+}
+
+bool dequeue_signal(Thread& t, u64 set, SignalInfo* out) {
+    InterruptGuard guard;
+    u64 candidates = t.pending_signals & set;
+    if (!candidates)
+        return false;
+    int signo = __builtin_ctzll(candidates) + 1;
+    *out = t.pending_info[signo - 1];
+    t.pending_signals &= ~signal::bit(signo);
+    return true;
 }
 
 void deliver_pending_signals(TrapFrame& frame) {

@@ -21,6 +21,8 @@ void send_signal(Thread* thread, const SignalInfo& info);
 void send_signal_to_program(const SignalInfo& info);
 // A fault in user mode: the signal cannot be blocked or ignored (Linux's force_sig).
 void force_fault_signal(Thread* thread, int signo, int code, u64 address);
+// Takes the lowest pending signal in `set` off the thread's queue; false if none.
+bool dequeue_signal(Thread& thread, u64 set, SignalInfo* out);
 // Builds a handler frame for the first deliverable signal, or applies its default action.
 void deliver_pending_signals(TrapFrame& frame);
 // rt_sigreturn: restores the context saved by delivery. Returns the restored rax.

@@ -27,6 +27,11 @@
     S(22, pipe) S(293, pipe2) S(284, eventfd) S(290, eventfd2) S(213, epoll_create)               \
     S(291, epoll_create1) S(233, epoll_ctl) S(232, epoll_wait) S(281, epoll_pwait) S(7, poll)    \
     S(271, ppoll) S(23, select) S(270, pselect6)                                                   \
+    /* timer_calls.cpp, timerfd.cpp, signalfd.cpp */                                               \
+    S(37, alarm) S(38, setitimer) S(36, getitimer) S(222, timer_create) S(223, timer_settime)     \
+    S(224, timer_gettime) S(225, timer_getoverrun) S(226, timer_delete) S(283, timerfd_create)    \
+    S(286, timerfd_settime) S(287, timerfd_gettime) S(282, signalfd) S(289, signalfd4)           \
     /* signal_calls.cpp */                                                                         \
+    S(34, pause) S(130, rt_sigsuspend) S(128, rt_sigtimedwait)                                                  \
     S(13, rt_sigaction) S(14, rt_sigprocmask) S(15, rt_sigreturn) S(131, sigaltstack)              \
     S(127, rt_sigpending) S(62, kill) S(200, tkill) S(234, tgkill)

@@ -111,7 +111,30 @@ Result<u64> sys_select(int nfds, u64 read_set, u64 write_set, u64 except_set,
 Result<u64> sys_pselect6(int nfds, u64 read_set, u64 write_set, u64 except_set,
                          UserIn<LinuxTimespec> timeout, UserIn<u64> mask);
 
+// timer_calls.cpp, timerfd.cpp, signalfd.cpp
+struct LinuxItimerval;
+struct LinuxItimerspec;
+Result<u64> sys_alarm(u32 seconds);
+Result<u64> sys_setitimer(int which, UserIn<LinuxItimerval> value, UserOut<LinuxItimerval> old);
+Result<u64> sys_getitimer(int which, UserOut<LinuxItimerval> out);
+Result<u64> sys_timer_create(int clock, UserIn<u8> event, UserOut<i32> id);
+Result<u64> sys_timer_settime(int id, int flags, UserIn<LinuxItimerspec> value,
+                              UserOut<LinuxItimerspec> old);
+Result<u64> sys_timer_gettime(int id, UserOut<LinuxItimerspec> out);
+Result<u64> sys_timer_getoverrun(int id);
+Result<u64> sys_timer_delete(int id);
+Result<u64> sys_timerfd_create(int clock, int flags);
+Result<u64> sys_timerfd_settime(int fd, int flags, UserIn<LinuxItimerspec> value,
+                                UserOut<LinuxItimerspec> old_value);
+Result<u64> sys_timerfd_gettime(int fd, UserOut<LinuxItimerspec> out);
+Result<u64> sys_signalfd(int fd, UserIn<u64> mask, u64 size);
+Result<u64> sys_signalfd4(int fd, UserIn<u64> mask, u64 size, int flags);
+
 // signal_calls.cpp
+Result<u64> sys_pause();
+Result<u64> sys_rt_sigsuspend(UserIn<u64> mask, u64 size);
+Result<u64> sys_rt_sigtimedwait(UserIn<u64> set, UserOut<u8> info, UserIn<LinuxTimespec> timeout,
+                                u64 size);
 Result<u64> sys_rt_sigaction(int signal, UserIn<u8> action, UserOut<u8> old_action, u64 size);
 Result<u64> sys_rt_sigprocmask(int how, UserIn<u64> set, UserOut<u64> old_set, u64 size);
 Result<u64> sys_rt_sigreturn();

@@ -18,7 +18,6 @@ extern "C" void switch_context(u64* save_rsp, u64 next_rsp);
 namespace {
 
 IntrusiveList<Thread, &Thread::run_node> g_run_queue;
-IntrusiveList<Thread, &Thread::timer_node> g_timers; // sorted by wake_deadline
 
 void reap_zombie() {
     PerCpu& c = this_cpu();
@@ -33,9 +32,7 @@ void reap_zombie() {
 // other threads wait to run.
 void arm_timer() {
     PerCpu& c = this_cpu();
-    u64 next = 0;
-    if (Thread* first = g_timers.front())
-        next = first->wake_deadline;
+    u64 next = timer_earliest();
     if (!g_run_queue.empty() && !c.idle && (next == 0 || c.slice_end < next))
         next = c.slice_end;
     if (next == 0) {
@@ -48,11 +45,7 @@ void arm_timer() {
 
 void timer_interrupt() {
     u64 now = monotonic_ns();
-    while (Thread* t = g_timers.front()) {
-        if (t->wake_deadline > now)
-            break;
-        wake(t, WakeReason::TimedOut);
-    }
+    timer_run_expired(now);
     PerCpu& c = this_cpu();
     if (!g_run_queue.empty() && now >= c.slice_end)
         c.need_resched = true;
@@ -166,6 +159,8 @@ void schedule() {
 
 void release_dead_thread(Thread* thread) { this_cpu().zombie = thread; }
 
+void scheduler_rearm_timer() { arm_timer(); }
+
 void make_runnable(Thread* thread) {
     InterruptGuard guard;
     thread->state = ThreadState::Runnable;
@@ -177,7 +172,7 @@ void wake(Thread* thread, WakeReason reason) {
     InterruptGuard guard;
     if (thread->state != ThreadState::Blocked)
         return;
-    decltype(g_timers)::remove(thread);
+    timer_cancel(&thread->sleep_timer);
     // A thread blocked on a wait queue is unlinked by whoever owns that queue; a timeout or an
     // interruption unlinks it here (run_node is shared by the run and wait queues).
     decltype(g_run_queue)::remove(thread);
@@ -196,23 +191,17 @@ WakeReason block_current(u64 deadline_ns) {
     Thread* self = current_thread();
     {
         InterruptGuard guard;
-        if (self->pending_signals & ~self->signal_mask) {
+        if (self->pending_signals & (~self->signal_mask | self->waiting_for)) {
             decltype(g_run_queue)::remove(self);
             return WakeReason::Interrupted;
         }
         self->state = ThreadState::Blocked;
         self->wake_reason = WakeReason::Woken;
-        self->wake_deadline = deadline_ns;
         if (deadline_ns) {
-            Thread* after = nullptr;
-            g_timers.for_each([&](Thread* t) {
-                if (!after && t->wake_deadline > deadline_ns)
-                    after = t;
-            });
-            if (after)
-                g_timers.insert_before(after, self);
-            else
-                g_timers.push_back(self);
+            self->sleep_timer.fire = [](KernelTimer* timer) {
+                wake(timer_owner<Thread, &Thread::sleep_timer>(timer), WakeReason::TimedOut);
+            };
+            timer_start(&self->sleep_timer, deadline_ns);
         }
         schedule();
     }
@@ -229,4 +218,10 @@ void on_return_to_user(TrapFrame* frame) {
     if (this_cpu().need_resched)
         schedule();
     deliver_pending_signals(*frame);
+    Thread* self = current_thread();
+    if (self->has_saved_mask) {
+        // rt_sigsuspend returned without a handler taking the saved mask: restore it now.
+        self->signal_mask = self->saved_mask;
+        self->has_saved_mask = false;
+    }
 }

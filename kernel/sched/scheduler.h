@@ -29,5 +29,7 @@ void wake(Thread* thread, WakeReason reason);
 WakeReason sleep_until_deadline(u64 deadline_ns);
 // Hands a dead current thread to the scheduler, which frees it once it is off its stack.
 void release_dead_thread(Thread* thread);
+// Reprograms this CPU's APIC timer after the timer list changed.
+void scheduler_rearm_timer();
 // Called on every way back to user mode: preempts if the slice ran out, delivers signals.
 void on_return_to_user(TrapFrame* frame);

@@ -6,6 +6,7 @@
 #include "arch/x86_64/trap_frame.h"
 #include "lib/list.h"
 #include "lib/result.h"
+#include "sched/timer.h"
 
 enum class ThreadState : u8 { Runnable, Running, Blocked, Dead };
 
@@ -38,15 +39,17 @@ struct Thread {
     u64 signal_mask = 0;
     u64 pending_signals = 0;
     SignalInfo pending_info[64] = {};
+    u64 waiting_for = 0;     // rt_sigtimedwait: these wake it even while blocked
+    u64 saved_mask = 0;      // rt_sigsuspend: the mask to restore after the handler
+    bool has_saved_mask = false;
     u64 altstack_sp = 0;
     u64 altstack_size = 0;
     i32 altstack_flags = 2; // SS_DISABLE
 
     // Blocking.
     WakeReason wake_reason = WakeReason::Woken;
-    u64 wake_deadline = 0; // monotonic ns; 0 = none
+    KernelTimer sleep_timer; // wakes it at a blocking deadline
     ListNode run_node;     // run queue or a wait queue
-    ListNode timer_node;   // the sleep timer list
     ListNode all_node;     // every live thread
     u32 cpu = 0;              // where it runs or last ran
     u64 affinity = ~0ull;     // CPUs it may run on (sched_setaffinity)

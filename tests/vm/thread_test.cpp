@@ -1,5 +1,6 @@
-// thread_test.cpp: pthreads (clone, futex, TLS through FS base) and blocking across threads
-// (pipes, eventfd, epoll, poll, select, futex timeouts), each on 1 and on 4 CPUs.
+// thread_test.cpp: pthreads (clone, futex, TLS through FS base), blocking across threads
+// (pipes, eventfd, epoll, poll, select, futex timeouts) and signals (handlers, masks,
+// sigaltstack, faults, timers, signalfd), each on 1 and on 4 CPUs.
 #include "vm_harness.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,17 @@ TEST_P(Threads, PipesEventfdEpollPollSelectAndFutexTimeouts) {
                                    {"ok epoll_pipe_ready", "ok epoll_edge_once", "ok epoll_oneshot",
                                     "ok poll", "ok select", "ok pipe_eof", "ok futex_timeout",
                                     "waiting: ok"}))
+        << r.describe();
+}
+
+TEST_P(Threads, HandlersMasksAltstackFaultsTimersSignalfd) {
+    RunResult r = run("signals");
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(),
+                                   {"ok raise_handler", "ok segv_caught", "ok segv_on_altstack",
+                                    "ok sigsuspend", "ok sigtimedwait", "ok setitimer",
+                                    "ok posix_timer_periodic", "ok timerfd", "ok signalfd",
+                                    "signals: ok"}))
         << r.describe();
 }
 

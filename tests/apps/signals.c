@@ -1,0 +1,165 @@
+/* signals.c: signal handling end to end. Handlers with SA_SIGINFO, masks and pending signals,
+ * sigaltstack, a caught SIGSEGV (with its fault address) that longjmps out, raise/kill/tgkill,
+ * sigsuspend, sigtimedwait, alarm, setitimer, POSIX timers, timerfd and signalfd. One
+ * "ok <name>" line per check; exits 0 iff all pass. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+static int g_failures;
+static volatile sig_atomic_t g_usr1, g_alarm, g_timer, g_timer_value;
+static volatile uintptr_t g_fault_address;
+static volatile int g_on_altstack;
+static sigjmp_buf g_jump;
+static char g_altstack[64 * 1024];
+
+static void check(const char* name, int ok) {
+    printf("%s %s\n", ok ? "ok" : "FAIL", name);
+    if (!ok)
+        g_failures++;
+}
+
+static void on_usr1(int signo, siginfo_t* info, void* context) {
+    (void)context;
+    if (signo == SIGUSR1 && info->si_signo == SIGUSR1)
+        g_usr1++;
+}
+
+static void on_segv(int signo, siginfo_t* info, void* context) {
+    (void)signo;
+    (void)context;
+    stack_t current;
+    sigaltstack(NULL, &current);
+    g_on_altstack = (current.ss_flags & SS_ONSTACK) != 0;
+    g_fault_address = (uintptr_t)info->si_addr;
+    siglongjmp(g_jump, 1);
+}
+
+static void on_alarm(int signo) {
+    (void)signo;
+    g_alarm++;
+}
+
+static void on_timer(int signo, siginfo_t* info, void* context) {
+    (void)signo;
+    (void)context;
+    g_timer++;
+    g_timer_value = info->si_value.sival_int;
+}
+
+int main(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_usr1;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, NULL);
+    raise(SIGUSR1);
+    check("raise_handler", g_usr1 == 1);
+
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    kill(getpid(), SIGUSR1);
+    sigset_t pending;
+    sigpending(&pending);
+    check("blocked_is_pending", g_usr1 == 1 && sigismember(&pending, SIGUSR1));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    check("unblock_delivers", g_usr1 == 2);
+
+    syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR1);
+    check("tgkill", g_usr1 == 3);
+
+    stack_t ss = {.ss_sp = g_altstack, .ss_size = sizeof(g_altstack), .ss_flags = 0};
+    check("sigaltstack", sigaltstack(&ss, NULL) == 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaction(SIGSEGV, &sa, NULL);
+    if (sigsetjmp(g_jump, 1) == 0) {
+        *(volatile int*)(uintptr_t)0x1234 = 1;
+        check("segv_caught", 0);
+    } else {
+        check("segv_caught", g_fault_address == 0x1234);
+        check("segv_on_altstack", g_on_altstack);
+    }
+
+    /* sigsuspend: block SIGUSR1, queue it, then suspend with it unblocked. */
+    sigprocmask(SIG_BLOCK, &block, &old);
+    kill(getpid(), SIGUSR1);
+    sigset_t wait_mask;
+    sigemptyset(&wait_mask);
+    int r = sigsuspend(&wait_mask);
+    sigset_t after;
+    sigprocmask(SIG_SETMASK, NULL, &after);
+    check("sigsuspend", r == -1 && errno == EINTR && g_usr1 == 4 && sigismember(&after, SIGUSR1));
+
+    /* sigtimedwait: take a blocked signal without running its handler. */
+    kill(getpid(), SIGUSR1);
+    siginfo_t info;
+    struct timespec no_time = {0, 0};
+    int got = sigtimedwait(&block, &info, &no_time);
+    check("sigtimedwait", got == SIGUSR1 && info.si_signo == SIGUSR1 && g_usr1 == 4);
+    struct timespec short_time = {0, 20 * 1000 * 1000};
+    got = sigtimedwait(&block, &info, &short_time);
+    check("sigtimedwait_timeout", got == -1 && errno == EAGAIN);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+
+    signal(SIGALRM, on_alarm);
+    alarm(1);
+    unsigned left = alarm(0);
+    check("alarm_cancel", left == 1 && g_alarm == 0);
+    struct itimerval it = {{0, 0}, {0, 30 * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+    while (!g_alarm)
+        pause();
+    check("setitimer", g_alarm == 1);
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_timer;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGRTMIN, &sa, NULL);
+    struct sigevent sev;
+    memset(&sev, 0, sizeof(sev));
+    sev.sigev_notify = SIGEV_SIGNAL;
+    sev.sigev_signo = SIGRTMIN;
+    sev.sigev_value.sival_int = 77;
+    timer_t timer;
+    check("timer_create", timer_create(CLOCK_MONOTONIC, &sev, &timer) == 0);
+    struct itimerspec its = {{0, 10 * 1000 * 1000}, {0, 10 * 1000 * 1000}};
+    timer_settime(timer, 0, &its, NULL);
+    while (g_timer < 3)
+        pause();
+    timer_delete(timer);
+    check("posix_timer_periodic", g_timer >= 3 && g_timer_value == 77);
+
+    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    struct itimerspec tits = {{0, 5 * 1000 * 1000}, {0, 5 * 1000 * 1000}};
+    timerfd_settime(tfd, 0, &tits, NULL);
+    uint64_t expirations = 0;
+    ssize_t n = read(tfd, &expirations, sizeof(expirations));
+    check("timerfd", n == 8 && expirations >= 1);
+    close(tfd);
+
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int sfd = signalfd(-1, &block, SFD_CLOEXEC);
+    kill(getpid(), SIGUSR1);
+    struct signalfd_siginfo ssi;
+    n = read(sfd, &ssi, sizeof(ssi));
+    check("signalfd", n == sizeof(ssi) && ssi.ssi_signo == SIGUSR1 && g_usr1 == 4);
+    close(sfd);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+
+    printf(g_failures ? "signals: FAIL\n" : "signals: ok\n");
+    return g_failures ? 1 : 0;
+}
