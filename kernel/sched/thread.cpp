@@ -76,8 +76,54 @@ Result<Thread*> thread_create(const TrapFrame& frame, u64 fs_base) {
     return thread;
 }
 
+namespace {
+
+// Marks the futexes the thread still holds as owner-died and wakes a waiter on each, so
+// robust mutexes recover ([linux] Documentation/locking/robust-futex-ABI.rst).
+void release_robust_futexes(Thread* self) {
+    constexpr u32 FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000,
+                  FUTEX_TID_MASK = 0x3fffffff;
+    constexpr int MAX_ROBUST_ENTRIES = 2048; // ROBUST_LIST_LIMIT: a corrupt list cannot loop
+    if (!self->robust_list)
+        return;
+    struct Head {
+        u64 next;
+        i64 futex_offset;
+        u64 pending;
+    } head;
+    if (copy_from_user(&head, UserIn<Head>(self->robust_list)).is_error())
+        return;
+    auto handle = [&](u64 entry) {
+        u64 address = entry + u64(head.futex_offset);
+        u32 word;
+        if (copy_from_user(&word, UserIn<u32>(address)).is_error())
+            return;
+        if ((word & FUTEX_TID_MASK) != u32(self->tid))
+            return;
+        u32 next = (word & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        if (copy_to_user(UserOut<u32>(address), &next).is_error())
+            return;
+        if (word & FUTEX_WAITERS)
+            futex_wake(address, 1, FUTEX_BITSET_MATCH_ANY);
+    };
+    u64 entry = head.next;
+    for (int i = 0; i < MAX_ROBUST_ENTRIES && entry && entry != self->robust_list; i++) {
+        u64 next;
+        if (copy_from_user(&next, UserIn<u64>(entry)).is_error())
+            break;
+        if (entry != head.pending)
+            handle(entry & ~1ull);
+        entry = next;
+    }
+    if (head.pending)
+        handle(head.pending & ~1ull);
+}
+
+} // namespace
+
 void thread_exit_current() {
     Thread* self = current_thread();
+    release_robust_futexes(self);
     if (self->clear_child_tid) {
         u32 zero = 0;
         if (!copy_to_user(UserOut<u32>(self->clear_child_tid), &zero).is_error())

@@ -48,6 +48,13 @@ TEST_P(Threads, HandlersMasksAltstackFaultsTimersSignalfd) {
         << r.describe();
 }
 
+TEST_P(Threads, RobustMutexOwnerDied) {
+    RunResult r = run("robust_mutex");
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"lock after owner died: EOWNERDEAD"}))
+        << r.describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, Threads,
                          ::testing::Combine(::testing::Values("static", "static-pie", "musl"),
                                             ::testing::Values("1", "4")),
