@@ -22,7 +22,7 @@
     S(35, nanosleep) S(96, gettimeofday) S(201, time) S(228, clock_gettime)                      \
     S(229, clock_getres) S(230, clock_nanosleep)                                                   \
     /* thread_calls.cpp */                                                                         \
-    S(56, clone) S(435, clone3) S(202, futex) S(309, getcpu)                                       \
+    S(56, clone) S(435, clone3) S(274, get_robust_list) S(202, futex) S(309, getcpu)                                       \
     /* poll_calls.cpp */                                                                           \
     S(22, pipe) S(293, pipe2) S(284, eventfd) S(290, eventfd2) S(213, epoll_create)               \
     S(291, epoll_create1) S(233, epoll_ctl) S(232, epoll_wait) S(281, epoll_pwait) S(7, poll)    \

@@ -79,6 +79,7 @@ Result<u64> sys_futex(u64 address, int op, u32 value, u64 timeout, u64 address2,
 Result<u64> sys_gettid();
 Result<u64> sys_set_tid_address(u64 address);
 Result<u64> sys_set_robust_list(u64 head, u64 length);
+Result<u64> sys_get_robust_list(int tid, UserOut<u64> head, UserOut<u64> length);
 Result<u64> sys_sched_yield();
 Result<u64> sys_getcpu(UserOut<u32> cpu, UserOut<u32> node, u64 cache);
 

@@ -182,6 +182,16 @@ Result<u64> sys_set_robust_list(u64 head, u64 length) {
     return 0;
 }
 
+Result<u64> sys_get_robust_list(int tid, UserOut<u64> head, UserOut<u64> length) {
+    Thread* thread = tid == 0 ? current_thread() : find_thread(u64(tid));
+    if (!thread)
+        return Errno::ESRCH;
+    u64 size = 24; // sizeof(struct robust_list_head)
+    TRY(copy_to_user(head, &thread->robust_list));
+    TRY(copy_to_user(length, &size));
+    return 0;
+}
+
 Result<u64> sys_sched_yield() {
     schedule();
     return 0;
