@@ -2,6 +2,7 @@
 // instruction: CPU tables, memory, clock, devices, root filesystem, manifest, program.
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_setup.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pvh.h"
@@ -102,6 +103,7 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         panic("not started through PVH (start info magic %x)", info.magic);
     physical_init(info);
     paging_init();
+    fpu_init();
     cpu_setup_features(0);
     for (auto** ctor = init_array_start; ctor < init_array_end; ctor++)
         (*ctor)();

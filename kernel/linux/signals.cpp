@@ -2,6 +2,7 @@
 // ([linux] arch/x86/include/uapi/asm/sigcontext.h, arch/x86/kernel/signal.c): the handler gets
 // (signo, siginfo*, ucontext*) and returns through sa_restorer into rt_sigreturn.
 #include "linux/signals.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/interrupt_guard.h"
 #include "fs/poll.h"
@@ -9,6 +10,7 @@
 #include "lib/string.h"
 #include "linux/process.h"
 #include "linux/user_memory.h"
+#include "mm/heap.h"
 #include "sched/scheduler.h"
 
 namespace {
@@ -47,6 +49,32 @@ struct UContext {
 };
 static_assert(sizeof(UContext) == 304);
 
+// The software-reserved tail of the FXSAVE image that tells sigreturn an XSAVE area follows
+// ([linux] arch/x86/include/uapi/asm/sigcontext.h, struct _fpx_sw_bytes).
+constexpr u32 FP_XSTATE_MAGIC1 = 0x46505853;
+constexpr u32 FP_XSTATE_MAGIC2 = 0x46505845;
+constexpr u64 SW_BYTES_OFFSET = 464;
+struct FpxSwBytes {
+    u32 magic1;
+    u32 extended_size;
+    u64 xfeatures;
+    u32 xstate_size;
+    u32 padding[7];
+};
+static_assert(sizeof(FpxSwBytes) == 48);
+constexpr u64 UC_FP_XSTATE = 1, UC_SIGCONTEXT_SS = 2;
+
+// A 64-byte aligned scratch save area on the kernel heap.
+class FpuBuffer {
+  public:
+    FpuBuffer() : m_raw(static_cast<u8*>(kmalloc(fpu_state_size() + 64 + 4))) {}
+    ~FpuBuffer() { kfree(m_raw); }
+    u8* data() { return m_raw ? reinterpret_cast<u8*>(align_up(u64(m_raw), 64)) : nullptr; }
+
+  private:
+    u8* m_raw;
+};
+
 struct SignalFrame {
     u64 return_address; // sa_restorer
     UContext uc;
@@ -78,16 +106,27 @@ bool build_frame(Thread& t, TrapFrame& frame, int signo, const SignalInfo& info,
     else
         sp -= RED_ZONE;
 
-    alignas(16) u8 fpu[512];
-    asm volatile("fxsave64 %0" : "=m"(fpu));
-    sp = align_down(sp - sizeof(fpu), 64);
+    FpuBuffer fpu;
+    if (!fpu.data())
+        return false;
+    fpu_save(fpu.data());
+    u64 fpu_bytes = 512;
+    if (fpu_uses_xsave()) {
+        FpxSwBytes sw = {FP_XSTATE_MAGIC1, u32(fpu_state_size() + 4), fpu_enabled_features(),
+                         u32(fpu_state_size()), {}};
+        memcpy(fpu.data() + SW_BYTES_OFFSET, &sw, sizeof(sw));
+        u32 magic2 = FP_XSTATE_MAGIC2;
+        memcpy(fpu.data() + fpu_state_size(), &magic2, 4);
+        fpu_bytes = fpu_state_size() + 4;
+    }
+    sp = align_down(sp - fpu_bytes, 64);
     u64 fpstate = sp;
     sp = align_down(sp - sizeof(SignalFrame), 16) - 8; // as after a call: (sp + 8) % 16 == 0
 
     SignalFrame f = {};
     f.return_address = action.restorer;
     f.info = info;
-    f.uc.flags = 2; // UC_SIGCONTEXT_SS
+    f.uc.flags = UC_SIGCONTEXT_SS | (fpu_uses_xsave() ? UC_FP_XSTATE : 0);
     f.uc.stack = {t.altstack_sp, was_on_altstack ? SS_ONSTACK : t.altstack_flags, 0,
                   t.altstack_size};
     SigContext& m = f.uc.mcontext;
@@ -106,7 +145,7 @@ bool build_frame(Thread& t, TrapFrame& frame, int signo, const SignalInfo& info,
     m.fpstate = fpstate;
     f.uc.sigmask = restore_mask;
 
-    if (copy_array_to_user(UserOut<u8>(fpstate), fpu, sizeof(fpu)).is_error() ||
+    if (copy_array_to_user(UserOut<u8>(fpstate), fpu.data(), fpu_bytes).is_error() ||
         copy_to_user(UserOut<SignalFrame>(sp), &f).is_error())
         return false;
 
@@ -209,6 +248,46 @@ void deliver_pending_signals(TrapFrame& frame) {
     }
 }
 
+// Restores the program's FPU registers from a signal frame's fpstate, sanitised so the
+// restore instruction cannot fault on what the program wrote there.
+void restore_fpu_state(u64 fpstate) {
+    FpuBuffer fpu;
+    if (!fpu.data() || copy_array_from_user(fpu.data(), UserIn<u8>(fpstate), 512).is_error())
+        terminate_by(signal::SIGSEGV);
+    // MXCSR's reserved bits must be zero or the restore faults ([intel/vol1] 10.5.1.2).
+    u32 mxcsr;
+    memcpy(&mxcsr, fpu.data() + 24, 4);
+    mxcsr &= 0xffff;
+    memcpy(fpu.data() + 24, &mxcsr, 4);
+    FpxSwBytes sw;
+    memcpy(&sw, fpu.data() + SW_BYTES_OFFSET, sizeof(sw));
+    bool extended = fpu_uses_xsave() && sw.magic1 == FP_XSTATE_MAGIC1 &&
+                    sw.xstate_size == fpu_state_size();
+    if (!fpu_uses_xsave()) {
+        fpu_restore(fpu.data());
+        return;
+    }
+    if (extended) {
+        if (copy_array_from_user(fpu.data() + 512, UserIn<u8>(fpstate + 512),
+                                 fpu_state_size() - 512)
+                .is_error())
+            terminate_by(signal::SIGSEGV);
+        // XSAVE header: only enabled components, standard format, reserved bytes zero.
+        u64 header[8];
+        memcpy(header, fpu.data() + 512, sizeof(header));
+        header[0] &= fpu_enabled_features();
+        for (int i = 1; i < 8; i++)
+            header[i] = 0;
+        memcpy(fpu.data() + 512, header, sizeof(header));
+    } else {
+        // A legacy frame: x87/SSE from it, the other components back to their initial state.
+        u64 header[8] = {fpu_enabled_features() & 3};
+        memset(fpu.data() + 512, 0, fpu_state_size() - 512);
+        memcpy(fpu.data() + 512, header, sizeof(header));
+    }
+    fpu_restore(fpu.data());
+}
+
 Result<u64> restore_signal_frame(TrapFrame& frame) {
     Thread& t = *current_thread();
     u64 frame_address = frame.rsp - 8; // the handler's `ret` popped return_address
@@ -226,17 +305,8 @@ Result<u64> restore_signal_frame(TrapFrame& frame) {
     frame.ss = selector::USER_DATA;
     frame.vector = 0; // IRET: rcx and r11 are the program's again
     t.signal_mask = f.uc.sigmask & ~signal::UNBLOCKABLE;
-    if (m.fpstate) {
-        alignas(16) u8 fpu[512];
-        if (copy_array_from_user(fpu, UserIn<u8>(m.fpstate), sizeof(fpu)).is_error())
-            terminate_by(signal::SIGSEGV);
-        // MXCSR's reserved bits must be zero or FXRSTOR faults ([intel/vol1] 10.5.1.2).
-        u32 mxcsr;
-        memcpy(&mxcsr, fpu + 24, 4);
-        mxcsr &= 0xffff;
-        memcpy(fpu + 24, &mxcsr, 4);
-        asm volatile("fxrstor64 %0" : : "m"(fpu));
-    }
+    if (m.fpstate)
+        restore_fpu_state(m.fpstate);
     if (!on_alternate_stack(t, frame.rsp) && f.uc.stack.flags != SS_ONSTACK) {
         t.altstack_sp = f.uc.stack.sp;
         t.altstack_size = f.uc.stack.size;

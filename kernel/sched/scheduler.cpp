@@ -3,6 +3,7 @@
 // registers are saved and restored here, eagerly).
 #include "sched/scheduler.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/interrupt_guard.h"
@@ -24,6 +25,7 @@ void reap_zombie() {
     if (!c.zombie || c.zombie == current_thread())
         return;
     kfree(c.zombie->kernel_stack);
+    kfree(c.zombie->fpu_allocation);
     destroy(c.zombie);
     c.zombie = nullptr;
 }
@@ -82,8 +84,8 @@ void switch_to(Thread* previous, Thread* next) {
     PerCpu& c = this_cpu();
     previous->fs_base = cpu::rdmsr(cpu::msr::FS_BASE);
     previous->user_gs_base = cpu::rdmsr(cpu::msr::KERNEL_GS_BASE);
-    asm volatile("fxsave64 %0" : "=m"(previous->fpu_state));
-    asm volatile("fxrstor64 %0" : : "m"(next->fpu_state));
+    fpu_save(previous->fpu_state);
+    fpu_restore(next->fpu_state);
     cpu::wrmsr(cpu::msr::FS_BASE, next->fs_base);
     cpu::wrmsr(cpu::msr::KERNEL_GS_BASE, next->user_gs_base);
     tss_set_kernel_stack(next->kernel_stack_top);

@@ -1,6 +1,7 @@
 // thread.cpp: thread creation (kernel stack with a frame ready for thread_trampoline), the list
 // of live threads, and thread exit with Linux's CLEARTID wake.
 #include "sched/thread.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/per_cpu.h"
 #include "linux/process.h"
 #include "linux/user_memory.h"
@@ -17,12 +18,27 @@ IntrusiveList<Thread, &Thread::all_node> g_all_threads;
 u64 g_thread_count;
 u64 g_next_tid = 1;
 
+// A 64-byte aligned save area holding the calling CPU's current FPU registers.
+Result<void> allocate_fpu_state(Thread* thread) {
+    thread->fpu_allocation = static_cast<u8*>(kmalloc(fpu_state_size() + 64));
+    if (!thread->fpu_allocation)
+        return Errno::ENOMEM;
+    thread->fpu_state = reinterpret_cast<u8*>(align_up(u64(thread->fpu_allocation), 64));
+    fpu_save(thread->fpu_state);
+    return {};
+}
+
 Result<Thread*> allocate_thread() {
     auto* thread = make<Thread>();
     if (!thread)
         return Errno::ENOMEM;
+    if (allocate_fpu_state(thread).is_error()) {
+        destroy(thread);
+        return Errno::ENOMEM;
+    }
     thread->kernel_stack = static_cast<u8*>(kmalloc(KERNEL_STACK_SIZE));
     if (!thread->kernel_stack) {
+        kfree(thread->fpu_allocation);
         destroy(thread);
         return Errno::ENOMEM;
     }
@@ -54,14 +70,13 @@ Result<Thread*> thread_create_idle(u64 stack_top) {
         return Errno::ENOMEM;
     thread->tid = 0;
     thread->kernel_stack_top = stack_top;
-    asm volatile("fxsave64 %0" : "=m"(thread->fpu_state));
+    TRY(allocate_fpu_state(thread));
     return thread;
 }
 
 Result<Thread*> thread_create(const TrapFrame& frame, u64 fs_base) {
-    Thread* thread = TRY(allocate_thread());
     // The new thread starts with the creator's FPU registers, as clone does.
-    asm volatile("fxsave64 %0" : "=m"(thread->fpu_state));
+    Thread* thread = TRY(allocate_thread());
     thread->fs_base = fs_base;
     auto* user_frame = reinterpret_cast<TrapFrame*>(thread->kernel_stack_top - sizeof(TrapFrame));
     *user_frame = frame;

@@ -31,7 +31,8 @@ struct Thread {
     TrapFrame* user_frame = nullptr; // the frame of the current syscall or fault
     u64 fs_base = 0;
     u64 user_gs_base = 0;
-    alignas(16) u8 fpu_state[512]; // FXSAVE image of the program's x87/SSE registers
+    u8* fpu_state = nullptr;        // the program's FPU/vector registers (arch/x86_64/fpu.h)
+    u8* fpu_allocation = nullptr;   // what to free (fpu_state is it, 64-byte aligned)
 
     // Linux thread bookkeeping.
     u64 clear_child_tid = 0;

@@ -55,6 +55,15 @@ TEST_P(Threads, RobustMutexOwnerDied) {
         << r.describe();
 }
 
+TEST_P(Threads, VectorRegistersSurviveSwitchesAndHandlers) {
+    RunResult r = run("vector_state");
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"signal handler preserved registers",
+                                                   "thread switches preserved registers",
+                                                   "vector_state: ok"}))
+        << r.describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, Threads,
                          ::testing::Combine(::testing::Values("static", "static-pie", "musl"),
                                             ::testing::Values("1", "4")),

@@ -1,6 +1,7 @@
 // cpu_setup.cpp: control registers and MSRs every CPU needs before it runs the program.
 #include "arch/x86_64/cpu_setup.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 
 extern "C" void syscall_entry();
@@ -11,6 +12,7 @@ void cpu_setup_features(u32 index) {
     cpu::write_cr0((cpu::read_cr0() & ~cpu::cr0::EM) | cpu::cr0::MP | cpu::cr0::WP);
     cpu::write_cr4(cpu::read_cr4() | cpu::cr4::OSFXSR | cpu::cr4::OSXMMEXCPT);
     asm volatile("fninit");
+    fpu_init_cpu();
     cpu::wrmsr(cpu::msr::EFER, cpu::rdmsr(cpu::msr::EFER) | cpu::efer::SCE | cpu::efer::NXE);
     cpu::wrmsr(cpu::msr::STAR, (u64(selector::USER_CODE32 | 3) << 48) |
                                    (u64(selector::KERNEL_CODE) << 32));
