@@ -48,3 +48,30 @@ time_runs() {
 
 # ms SECONDS: print milliseconds with one decimal.
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+
+# linux_vmlinuz: print the newest /boot/vmlinuz-* (installs linux-image-amd64 if none).
+linux_vmlinuz() {
+    ls /boot/vmlinuz-* >/dev/null 2>&1 || need_pkg linux-image-amd64
+    ls /boot/vmlinuz-* | sort -V | tail -1
+}
+
+# linux_vmlinux VMLINUZ OUT: decompress the bzImage's xz payload into OUT (an ELF with the PVH
+# note, booted like ops's kernel). Returns non-zero (and leaves no usable OUT) if that fails.
+linux_vmlinux() {
+    local off
+    off=$(grep -abo $'\xfd7zXZ' "$1" | head -1 | cut -d: -f1 || true)
+    [ -n "$off" ] || return 1
+    # xz stops at the end of its stream; the trailing bzImage bytes make tail/xz exit non-zero.
+    { tail -c +$((off + 1)) "$1" | xz -dc --single-stream >"$2" 2>/dev/null; } || true
+    [ "$(head -c 4 "$2" | od -An -c | tr -d ' ')" = '177ELF' ]
+}
+
+# linux_initramfs HERE PROGRAM DIR: newc cpio DIR.cpio with /init = linux_init/init.c (static)
+# and /hello = PROGRAM; /init runs /hello, then exits QEMU through isa-debug-exit.
+linux_initramfs() {
+    local here=$1 program=$2 dir=$3
+    mkdir -p "$dir"
+    gcc -static -O2 -o "$dir/init" "$here/linux_init/init.c"
+    cp "$program" "$dir/hello"
+    (cd "$dir" && printf 'init\nhello\n' | cpio -o -H newc --quiet) >"$dir.cpio"
+}

@@ -1,5 +1,7 @@
-/* /init for the Linux comparison guest in bench/boot.sh.
+/* /init for the Linux comparison guest in bench/boot.sh and bench/syscalls.sh.
  * Runs the program given at build time as /hello (fork + execve), waits for it,
+ * passing on the environment the kernel gave /init (key=value words of -append that the
+ * kernel does not know, e.g. MICROBENCH_SYSFS=1 for bench/syscalls.sh),
  * then stops QEMU through isa-debug-exit (port 0xf4), the same device ops uses.
  * The guest runs microvm with acpi=off, so reboot(RB_POWER_OFF) would only halt
  * the CPU; isa-debug-exit ends the VM at once. Exit status from QEMU is
@@ -9,12 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
+
 int main(void) {
     pid_t pid = fork();
     if (pid == 0) {
         char *argv[] = {"/hello", 0};
-        char *envp[] = {0};
-        execve("/hello", argv, envp);
+        execve("/hello", argv, environ);
         _exit(127);
     }
     if (pid > 0) {
