@@ -9,6 +9,8 @@
 #include "linux/syscalls.h"
 #include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
+#include "arch/x86_64/per_cpu.h"
+#include "time/clock.h"
 #include <utility>
 
 namespace {
@@ -89,12 +91,15 @@ void handle_syscall_locked(TrapFrame* frame) {
     Result<u64> result = handler(args);
     frame->rax = result.is_error() ? u64(-i64(result.error())) : result.value();
     if (process.trace_all) {
+        u64 now_us = monotonic_ns() / 1000;
         if (result.is_error())
-            kprintf("ops trace: %s(%lx, %lx, %lx) = -%s\n", g_table.names[number], args[0],
-                    args[1], args[2], errno_name(result.error()));
+            kprintf("ops trace: [%lu.%06lu cpu%u tid%lu] %s(%lx, %lx, %lx) = -%s\n",
+                    now_us / 1000000, now_us % 1000000, this_cpu().index, current_thread()->tid,
+                    g_table.names[number], args[0], args[1], args[2], errno_name(result.error()));
         else
-            kprintf("ops trace: %s(%lx, %lx, %lx) = %lx\n", g_table.names[number], args[0],
-                    args[1], args[2], result.value());
+            kprintf("ops trace: [%lu.%06lu cpu%u tid%lu] %s(%lx, %lx, %lx) = %lx\n",
+                    now_us / 1000000, now_us % 1000000, this_cpu().index, current_thread()->tid,
+                    g_table.names[number], args[0], args[1], args[2], result.value());
     }
     on_return_to_user(frame);
 }

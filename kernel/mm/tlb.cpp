@@ -18,14 +18,20 @@ void tlb_shootdown() {
     u32 count = cpu_count();
     if (count == 1)
         return;
+    bool waiting[MAX_CPUS] = {};
     for (u32 i = 0; i < count; i++) {
         if (i == self)
             continue;
         __atomic_store_n(&g_flush_pending[i], true, __ATOMIC_RELEASE);
+        // An idle CPU runs no program code until it takes the kernel lock (which we hold) and
+        // flushes in schedule(): no need to interrupt or wait for it.
+        if (cpu_block(i).idle)
+            continue;
         send_ipi(cpu_block(i).apic_id, vector::IPI_TLB_FLUSH);
+        waiting[i] = true;
     }
     for (u32 i = 0; i < count; i++)
-        while (i != self && __atomic_load_n(&g_flush_pending[i], __ATOMIC_ACQUIRE))
+        while (waiting[i] && __atomic_load_n(&g_flush_pending[i], __ATOMIC_ACQUIRE))
             cpu::pause();
 }
 

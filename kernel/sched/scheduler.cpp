@@ -54,7 +54,9 @@ void timer_interrupt() {
     arm_timer();
 }
 
-void reschedule_interrupt() { this_cpu().need_resched = true; }
+// Nothing to do: the interrupt itself wakes a halted CPU, or makes a running one enter the kernel
+// (where pending signals are delivered on the way back).
+void reschedule_interrupt() {}
 
 // Wakes an idle CPU to pick up newly runnable work.
 void kick_idle_cpu() {
@@ -153,6 +155,7 @@ void schedule() {
     next->state = ThreadState::Running;
     c.slice_end = monotonic_ns() + TIME_SLICE_NS;
     arm_timer();
+    tlb_shootdown_poll(); // a flush requested while this CPU was idle
     if (next != previous) {
         switch_to(previous, next);
         reap_zombie();
