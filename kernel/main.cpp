@@ -22,6 +22,8 @@
 #include "lib/random.h"
 #include "lib/string.h"
 #include "linux/elf_loader.h"
+#include "linux/missing_files.h"
+#include "linux/procfs.h"
 #include "linux/process.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
@@ -84,8 +86,6 @@ char* copy_bytes_as_string(common::Bytes bytes) {
     return s;
 }
 
-const char* exe_path() { return current_process().exe; }
-
 [[noreturn]] void fail_boot(const char* what, int status) {
     kprintf("ops kernel: %s\n", what);
     process_exit(status);
@@ -127,6 +127,8 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
     char* program = copy_bytes_as_string(program_bytes);
     process.trace = manifest::has_flag(manifest_root, manifest::key::trace);
     process.trace_all = manifest::has_flag(manifest_root, manifest::key::debugsyscalls);
+    if (manifest::has_flag(manifest_root, manifest::key::missing_files))
+        missing_files_enable();
 
     static common::Bytes argument_bytes[MAX_ARGUMENTS];
     size_t argc = 0;
@@ -153,7 +155,8 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
     }
 
     Inode* root = MUST(tfs_mount_root(*fs));
-    MUST(vfs_init(root, exe_path));
+    MUST(vfs_init(root));
+    MUST(procfs_init(argv, argc));
     memcpy(process.exe, program, strlen(program) + 1);
     common::Bytes cwd;
     if (manifest::cwd(manifest_root, &cwd)) {

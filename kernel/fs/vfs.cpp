@@ -28,17 +28,52 @@ Result<void> splice(char* buffer, const char* target, size_t target_length, cons
     return {};
 }
 
+// Walks a plain relative path ("a/b") from `start` without symlinks or "..".
+Result<Inode*> vfs_resolve_from(Inode* start, const char* path) {
+    Inode* node = start;
+    char name[256];
+    while (*path) {
+        while (*path == '/')
+            path++;
+        size_t n = 0;
+        while (path[n] && path[n] != '/')
+            n++;
+        if (n == 0)
+            break;
+        if (n >= sizeof(name))
+            return Errno::ENAMETOOLONG;
+        memcpy(name, path, n);
+        name[n] = 0;
+        node = TRY(node->lookup(name));
+        path += n;
+    }
+    return node;
+}
+
 } // namespace
 
-Result<void> vfs_init(Inode* tfs_root, const char* (*exe_path)()) {
+namespace {
+Inode* g_image_root;
+SyntheticDirectory* g_synthetic_root;
+} // namespace
+
+Inode* vfs_image_directory(const char* path) {
+    auto found = vfs_resolve_from(g_image_root, path);
+    if (found.is_error() || !found.value()->is_directory())
+        return nullptr;
+    return found.value();
+}
+
+Result<void> vfs_init(Inode* tfs_root) {
+    g_image_root = tfs_root;
     auto* root = make<SyntheticDirectory>(tfs_root);
-    auto* dev = make<SyntheticDirectory>(tfs_root->lookup("dev").is_error() ? nullptr
-                                                                            : tfs_root->lookup("dev").value());
-    auto* proc = make<SyntheticDirectory>(tfs_root->lookup("proc").is_error() ? nullptr
-                                                                              : tfs_root->lookup("proc").value());
-    auto* self = make<SyntheticDirectory>(nullptr);
-    auto* exe = make<SyntheticLink>(exe_path);
-    if (!root || !dev || !proc || !self || !exe)
+    auto* dev = make<SyntheticDirectory>(nullptr);
+    if (!root || !dev)
+        return Errno::ENOMEM;
+    g_root = root;
+    g_synthetic_root = root;
+    dev = make<SyntheticDirectory>(vfs_image_directory("dev"));
+    if (!dev)
         return Errno::ENOMEM;
     dev->add("null", null_inode());
     dev->add("zero", zero_inode());
@@ -46,11 +81,13 @@ Result<void> vfs_init(Inode* tfs_root, const char* (*exe_path)()) {
     dev->add("random", urandom_inode());
     dev->add("console", console_inode());
     dev->add("tty", console_inode());
-    self->add("exe", exe);
-    proc->add("self", self);
     root->add("dev", dev);
-    root->add("proc", proc);
-    g_root = root;
+    return {};
+}
+
+Result<void> vfs_add_root(const char* name, Inode* directory) {
+    if (!g_synthetic_root->add(name, directory))
+        return Errno::ENOSPC;
     return {};
 }
 

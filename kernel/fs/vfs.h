@@ -9,8 +9,13 @@ constexpr int MAX_SYMLINK_DEPTH = 40; // as Linux: ELOOP past this many links in
 
 enum class FollowLinks : u8 { No, Yes };
 
-// Sets up the namespace over the mounted root directory.
-Result<void> vfs_init(Inode* tfs_root, const char* (*exe_path)());
+// Sets up the namespace over the mounted root directory: the image's tree with /dev layered
+// over it. Other synthetic top-level directories (/proc, /sys) are added with vfs_add_root.
+Result<void> vfs_init(Inode* tfs_root);
+// Layers a synthetic directory named `name` over the image's directory of that name.
+Result<void> vfs_add_root(const char* name, Inode* directory);
+// The image's own directory at `path` below the root (for layering), or nullptr.
+Inode* vfs_image_directory(const char* path);
 Inode* vfs_root();
 
 // Resolves `path` (absolute, or relative to the absolute directory path `cwd`). With

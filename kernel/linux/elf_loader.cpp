@@ -15,6 +15,7 @@
 #include "mm/address_space.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
+#include "mm/region_names.h"
 
 namespace {
 
@@ -144,7 +145,8 @@ Result<LoadedObject> load_object(const char* path, ChooseBias choose_bias) {
         u64 start = align_down(ph.p_vaddr + object.bias, PAGE_SIZE);
         u64 head = ph.p_vaddr + object.bias - start;
         u64 end = align_up(ph.p_vaddr + object.bias + ph.p_memsz, PAGE_SIZE);
-        TRY(space.map(start, end - start, protection_of(ph.p_flags), MapPlacement::Fixed));
+        TRY(space.map(start, end - start, protection_of(ph.p_flags), MapPlacement::Fixed,
+                      intern_region_name(path)));
         TRY(space.populate(start, end - start));
         TRY(copy_file_to_user(inode, ph.p_offset - head, start, ph.p_filesz + head));
         object.end = max(object.end, end);
@@ -166,7 +168,7 @@ Result<void> load_program(const ProgramImage& program, TrapFrame& frame) {
     // The stack and mmap area are placed first so the interpreter can go into the mmap area.
     u64 stack_top = STACK_TOP - (program.randomize ? random_pages(1ull << 18) : 0);
     TRY(space.map(stack_top - STACK_RESERVE, STACK_RESERVE, Protection::Read | Protection::Write,
-                  MapPlacement::Fixed));
+                  MapPlacement::Fixed, "[stack]"));
     space.set_mmap_top(stack_top - STACK_RESERVE - PAGE_SIZE -
                        (program.randomize ? random_pages(1ull << 28) : 0));
 

@@ -4,6 +4,7 @@
 #include "fs/vfs.h"
 #include "lib/string.h"
 #include "linux/abi/structs.h"
+#include "linux/missing_files.h"
 #include "linux/process.h"
 #include "linux/signals.h"
 #include "linux/syscalls.h"
@@ -59,12 +60,17 @@ Result<Inode*> resolve_at(int dirfd, UserIn<char> user_path, FollowLinks follow,
         OpenFile* file = TRY(process.fds.get(dirfd));
         return file->inode;
     }
-    if (p[0] == '/' || dirfd == AT_FDCWD)
-        return vfs_resolve(process.cwd, p, follow, canonical);
-    OpenFile* dir = TRY(process.fds.get(dirfd));
-    if (!dir->inode->is_directory())
-        return Errno::ENOTDIR;
-    return vfs_resolve(dir->path ? dir->path : "/", p, follow, canonical);
+    const char* base = process.cwd;
+    if (p[0] != '/' && dirfd != AT_FDCWD) {
+        OpenFile* dir = TRY(process.fds.get(dirfd));
+        if (!dir->inode->is_directory())
+            return Errno::ENOTDIR;
+        base = dir->path ? dir->path : "/";
+    }
+    auto result = vfs_resolve(base, p, follow, canonical);
+    if (result.is_error() && result.error() == Errno::ENOENT)
+        missing_files_record(base, p);
+    return result;
 }
 
 Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 count) {

@@ -7,6 +7,7 @@
 #include "mm/address_space.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
+#include "mm/region_names.h"
 
 namespace {
 
@@ -53,7 +54,8 @@ Result<u64> sys_mmap(u64 address, u64 length, int prot, int flags, int fd, u64 o
             return Errno::ENODEV; // FIXME: shared writable file mappings need the page cache
     }
     AddressSpace& space = current_address_space();
-    u64 start = TRY(space.map(address, length, protection_of(prot), placement));
+    u64 start = TRY(space.map(address, length, protection_of(prot), placement,
+                              file ? intern_region_name(file->path) : nullptr));
     if (file) {
         // Fill from the file now; bytes past its end stay zero.
         u64 size = file->inode->size();

@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "dev/serial.h"
 #include "lib/format.h"
+#include "linux/missing_files.h"
 
 namespace {
 Process g_process;
@@ -14,6 +15,7 @@ bool process_tracing() { return g_process.trace; }
 
 void process_exit(int status) {
     cpu::disable_interrupts();
+    missing_files_report();
     char line[32];
     format(line, sizeof(line), "exit %d", status & 0xff);
     exit_channel_write(line);

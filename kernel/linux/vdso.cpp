@@ -16,7 +16,7 @@ Result<u64> map_vdso() {
         return Errno::ENOEXEC;
     AddressSpace& space = current_address_space();
     u64 base = TRY(space.map(0, align_up(size, PAGE_SIZE), Protection::Read | Protection::Execute,
-                             MapPlacement::Anywhere));
+                             MapPlacement::Anywhere, "[vdso]"));
     TRY(space.write_bytes(base, vdso_image_start, size));
     VdsoData data = {};
     clock_parameters(&data.boot_tsc, &data.ns_per_tsc_32, &data.realtime_at_boot);

@@ -60,7 +60,7 @@ Result<u64> AddressSpace::find_free(u64 length) const {
 void AddressSpace::merge_adjacent() {
     for (Region* r = m_regions; r && r->next;) {
         Region* n = r->next;
-        if (r->end == n->start && r->protection == n->protection) {
+        if (r->end == n->start && r->protection == n->protection && r->name == n->name) {
             r->end = n->end;
             r->next = n->next;
             destroy(n);
@@ -82,7 +82,7 @@ Result<void> AddressSpace::split_at(u64 address) {
     Region* r = find(address);
     if (!r || r->start == address)
         return {};
-    auto* tail = make<Region>(Region{address, r->end, r->protection, r->next});
+    auto* tail = make<Region>(Region{address, r->end, r->protection, r->next, r->name});
     if (!tail)
         return Errno::ENOMEM;
     r->end = address;
@@ -98,7 +98,8 @@ void AddressSpace::release_pages(u64 start, u64 end) {
     }
 }
 
-Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPlacement placement) {
+Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPlacement placement,
+                              const char* name) {
     if (length == 0)
         return Errno::EINVAL;
     length = align_up(length, PAGE_SIZE);
@@ -122,7 +123,7 @@ Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPl
         else
             start = TRY(find_free(length));
     }
-    auto* region = make<Region>(Region{start, start + length, protection, nullptr});
+    auto* region = make<Region>(Region{start, start + length, protection, nullptr, name});
     if (!region)
         return Errno::ENOMEM;
     insert(region);
@@ -200,7 +201,8 @@ Result<u64> AddressSpace::remap(u64 old_addr, u64 old_length, u64 new_length, bo
     u64 grow_end = old_addr + new_length;
     if (r->end == old_addr + old_length && grow_end <= USER_END &&
         range_free(old_addr + old_length, grow_end)) {
-        TRY(map(old_addr + old_length, new_length - old_length, r->protection, MapPlacement::Fixed));
+        TRY(map(old_addr + old_length, new_length - old_length, r->protection, MapPlacement::Fixed,
+                r->name));
         return old_addr;
     }
     if (!may_move)
@@ -241,7 +243,7 @@ u64 AddressSpace::brk(u64 requested) {
         if (!range_free(old_top, new_top))
             return m_heap_end;
         if (map(old_top, new_top - old_top, Protection::Read | Protection::Write,
-                MapPlacement::Fixed)
+                MapPlacement::Fixed, "[heap]")
                 .is_error())
             return m_heap_end;
     } else if (new_top < old_top) {

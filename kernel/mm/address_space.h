@@ -11,6 +11,7 @@ struct Region {
     u64 end; // exclusive, page aligned
     Protection protection;
     Region* next;
+    const char* name = nullptr; // for /proc/self/maps: a path, "[stack]", "[heap]", "[vdso]"
 };
 
 enum class MapPlacement : u8 { Anywhere, Hint, Fixed, FixedNoReplace };
@@ -23,7 +24,8 @@ class AddressSpace {
 
     // Reserves [addr, addr+length) (placement decides how addr is used); pages appear on first
     // touch, zero-filled. Returns the start.
-    Result<u64> map(u64 addr, u64 length, Protection protection, MapPlacement placement);
+    Result<u64> map(u64 addr, u64 length, Protection protection, MapPlacement placement,
+                    const char* name = nullptr);
     Result<void> unmap(u64 addr, u64 length);
     Result<void> protect(u64 addr, u64 length, Protection protection);
     Result<u64> remap(u64 old_addr, u64 old_length, u64 new_length, bool may_move, bool fixed,
