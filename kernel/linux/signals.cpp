@@ -99,6 +99,16 @@ bool on_alternate_stack(const Thread& t, u64 sp) {
 // Builds the frame; false if the user stack is unusable (the caller then kills the program).
 bool build_frame(Thread& t, TrapFrame& frame, int signo, const SignalInfo& info,
                  const KernelSigaction& action) {
+    constexpr u64 SA_RESTART = 0x10000000;
+    constexpr u64 SYSCALL_INSTRUCTION_LENGTH = 2;
+    if (t.restartable_syscall != ~0ull) {
+        // The interrupted call runs again when the handler returns: rewind to `syscall`.
+        if (action.flags & SA_RESTART) {
+            frame.rax = t.restartable_syscall;
+            frame.rip -= SYSCALL_INSTRUCTION_LENGTH;
+        }
+        t.restartable_syscall = ~0ull;
+    }
     u64 sp = frame.rsp;
     bool was_on_altstack = on_alternate_stack(t, sp);
     if ((action.flags & SA_ONSTACK) && !(t.altstack_flags & SS_DISABLE) && !was_on_altstack)

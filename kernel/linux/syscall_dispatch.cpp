@@ -61,6 +61,26 @@ constexpr Table g_table;
 
 bool g_reported[TABLE_SIZE];
 
+// Linux restarts these after an SA_RESTART handler; calls with timeouts (nanosleep, poll,
+// select, epoll_wait, sigtimedwait) and sigsuspend/pause return EINTR regardless.
+bool restartable(u64 number, const u64* args) {
+    switch (number) {
+    case 0:   // read
+    case 1:   // write
+    case 19:  // readv
+    case 20:  // writev
+    case 17:  // pread64
+    case 18:  // pwrite64
+        return true;
+    case 202: { // futex: only FUTEX_WAIT(_BITSET) without a timeout
+        u64 op = args[1] & ~0x180ull; // without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+        return (op == 0 || op == 9) && args[3] == 0;
+    }
+    default:
+        return false;
+    }
+}
+
 const char* name_of(u64 number) {
     for (const auto& entry : SYSCALL_NAMES)
         if (entry.number == number)
@@ -90,6 +110,11 @@ void handle_syscall_locked(TrapFrame* frame) {
     }
     Result<u64> result = handler(args);
     frame->rax = result.is_error() ? u64(-i64(result.error())) : result.value();
+    // Calls without a timeout that a signal interrupted can be restarted after an SA_RESTART
+    // handler (signals.cpp rewinds to the syscall instruction), as Linux does.
+    current_thread()->restartable_syscall =
+        result.is_error() && result.error() == Errno::EINTR && restartable(number, args) ? number
+                                                                                        : ~0ull;
     if (process.trace_all) {
         u64 now_us = monotonic_ns() / 1000;
         if (result.is_error())

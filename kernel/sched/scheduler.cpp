@@ -224,6 +224,7 @@ void on_return_to_user(TrapFrame* frame) {
         schedule();
     deliver_pending_signals(*frame);
     Thread* self = current_thread();
+    self->restartable_syscall = ~0ull; // only the return right after the syscall may restart it
     if (self->has_saved_mask) {
         // rt_sigsuspend returned without a handler taking the saved mask: restore it now.
         self->signal_mask = self->saved_mask;

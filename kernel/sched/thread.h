@@ -40,6 +40,7 @@ struct Thread {
     u64 signal_mask = 0;
     u64 pending_signals = 0;
     SignalInfo pending_info[64] = {};
+    u64 restartable_syscall = ~0ull; // the syscall that just returned EINTR, if SA_RESTART may redo it
     u64 waiting_for = 0;     // rt_sigtimedwait: these wake it even while blocked
     u64 saved_mask = 0;      // rt_sigsuspend: the mask to restore after the handler
     bool has_saved_mask = false;

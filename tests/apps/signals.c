@@ -4,6 +4,7 @@
  * "ok <name>" line per check; exits 0 iff all pass. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -22,6 +23,26 @@ static volatile uintptr_t g_fault_address;
 static volatile int g_on_altstack;
 static sigjmp_buf g_jump;
 static char g_altstack[64 * 1024];
+
+static volatile sig_atomic_t g_usr2;
+static int g_restart_pipe[2];
+static pid_t g_main_tid;
+
+static void on_usr2(int signo) {
+    (void)signo;
+    g_usr2++;
+}
+
+/* Interrupts the main thread's blocking read with a signal, then gives it data. */
+static void* interrupter(void* arg) {
+    (void)arg;
+    struct timespec pause_time = {0, 30 * 1000 * 1000};
+    nanosleep(&pause_time, NULL);
+    syscall(SYS_tgkill, getpid(), g_main_tid, SIGUSR2);
+    nanosleep(&pause_time, NULL);
+    write(g_restart_pipe[1], "x", 1);
+    return NULL;
+}
 
 static void check(const char* name, int ok) {
     printf("%s %s\n", ok ? "ok" : "FAIL", name);
@@ -159,6 +180,20 @@ int main(void) {
     check("signalfd", n == sizeof(ssi) && ssi.ssi_signo == SIGUSR1 && g_usr1 == 4);
     close(sfd);
     sigprocmask(SIG_SETMASK, &old, NULL);
+
+    /* SA_RESTART: the read interrupted by the handler continues and returns the data. */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_usr2;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR2, &sa, NULL);
+    pipe(g_restart_pipe);
+    g_main_tid = (pid_t)syscall(SYS_gettid);
+    pthread_t thread;
+    pthread_create(&thread, NULL, interrupter, NULL);
+    char byte = 0;
+    ssize_t got_bytes = read(g_restart_pipe[0], &byte, 1);
+    pthread_join(thread, NULL);
+    check("sa_restart", got_bytes == 1 && byte == 'x' && g_usr2 == 1);
 
     printf(g_failures ? "signals: FAIL\n" : "signals: ok\n");
     return g_failures ? 1 : 0;
