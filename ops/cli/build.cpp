@@ -1,4 +1,5 @@
 // build.cpp: `ops build [elf]`: build the image and print where it is.
+#include "ops/base/progress.h"
 #include "ops/cli/commands.h"
 #include "ops/cli/common_options.h"
 #include "ops/cli/context.h"
@@ -15,13 +16,18 @@ namespace ops {
 void add_build_command(CLI::App& app, Context& context) {
     auto flags = std::make_shared<BuildFlags>();
     add_build_flags(app, *flags);
+    app.footer("Example:\n  ops build ./myapp -i myapp -c config.json");
     app.callback([&context, flags] {
         Config config = resolve_config(*flags, nullptr);
         StorePaths store = StorePaths::from_environment(context.environment);
         std::filesystem::path image = store.ensure_images() / image_name_for(config);
         std::filesystem::path kernel =
             find_kernel(config, context.environment, context.executable_directory);
-        BuildResult result = build_image(BuildRequest{config, image, kernel});
+        BuildResult result;
+        {
+            Progress progress(context.terminal, "building image " + image.filename().string());
+            result = build_image(BuildRequest{config, image, kernel});
+        }
         // The established ops prints exactly this; scripts parse it.
         std::printf("Bootable image file:%s\n", result.image.c_str());
     });

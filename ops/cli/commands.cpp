@@ -1,5 +1,6 @@
 // commands.cpp: the command tree.
 #include "ops/cli/commands.h"
+#include "ops/cli/common_options.h"
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +13,41 @@ void build_command_tree(CLI::App& app, Context& context) {
                     context);
     add_build_command(*app.add_subcommand("build", "Build an image from an ELF"), context);
     add_version_command(*app.add_subcommand("version", "Print the ops version"), context);
+
+    CLI::App& image = *app.add_subcommand("image", "Manage images and read files in them");
+    image.require_subcommand(1);
+    add_image_create_command(*image.add_subcommand("create", "Build an image from an ELF"),
+                             context);
+    add_image_list_command(*image.add_subcommand("list", "List images in ~/.ops/images"),
+                           context);
+    add_image_delete_command(*image.add_subcommand("delete", "Delete images"), context);
+    add_image_resize_command(
+        *image.add_subcommand("resize", "Grow an image's root file system"), context);
+    add_image_ls_command(*image.add_subcommand("ls", "List files in an image"), context);
+    add_image_cat_command(*image.add_subcommand("cat", "Print a file of an image"), context);
+    add_image_cp_command(*image.add_subcommand("cp", "Copy files out of an image"), context);
+    add_image_tree_command(*image.add_subcommand("tree", "Show the file tree of an image"),
+                           context);
+    add_image_env_command(*image.add_subcommand("env", "Show the environment of an image"),
+                          context);
+
+    CLI::App& volume = *app.add_subcommand("volume", "Manage TFS data volumes");
+    volume.require_subcommand(1);
+    add_volume_create_command(*volume.add_subcommand("create", "Create a volume"), context);
+    add_volume_list_command(*volume.add_subcommand("list", "List volumes"), context);
+    add_volume_delete_command(*volume.add_subcommand("delete", "Delete volumes"), context);
+    add_volume_ls_command(*volume.add_subcommand("ls", "List files in a volume"), context);
+    add_volume_cat_command(*volume.add_subcommand("cat", "Print a file of a volume"), context);
+    add_volume_cp_command(*volume.add_subcommand("cp", "Copy files out of a volume"), context);
+
+    add_profile_command(
+        *app.add_subcommand("profile", "Show versions, QEMU, acceleration and the kernel"),
+        context);
+    add_completion_command(
+        *app.add_subcommand("completion", "Print a shell completion script"), context);
+
+    // Last: the global flags go on every command built above.
+    add_global_flags(app, context);
 }
 
 } // namespace ops

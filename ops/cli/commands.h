@@ -14,6 +14,28 @@ void add_run_command(CLI::App& app, Context& context);
 void add_build_command(CLI::App& app, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 
+// ops/cli/image/: images in ~/.ops/images, and offline readers of image files.
+void add_image_create_command(CLI::App& app, Context& context);
+void add_image_list_command(CLI::App& app, Context& context);
+void add_image_delete_command(CLI::App& app, Context& context);
+void add_image_resize_command(CLI::App& app, Context& context);
+void add_image_ls_command(CLI::App& app, Context& context);
+void add_image_cat_command(CLI::App& app, Context& context);
+void add_image_cp_command(CLI::App& app, Context& context);
+void add_image_tree_command(CLI::App& app, Context& context);
+void add_image_env_command(CLI::App& app, Context& context);
+
+// ops/cli/volume/: TFS data volumes in ~/.ops/volumes.
+void add_volume_create_command(CLI::App& app, Context& context);
+void add_volume_list_command(CLI::App& app, Context& context);
+void add_volume_delete_command(CLI::App& app, Context& context);
+void add_volume_ls_command(CLI::App& app, Context& context);
+void add_volume_cat_command(CLI::App& app, Context& context);
+void add_volume_cp_command(CLI::App& app, Context& context);
+
+void add_profile_command(CLI::App& app, Context& context);
+void add_completion_command(CLI::App& app, Context& context);
+
 // Builds the whole command tree on `app` (the one place that lists the commands).
 void build_command_tree(CLI::App& app, Context& context);
 

@@ -3,6 +3,7 @@
 #include "ops/cli/common_options.h"
 
 #include "ops/base/error.h"
+#include "ops/cli/context.h"
 #include "ops/config/config_file.h"
 #include "ops/store/paths.h"
 
@@ -60,6 +61,26 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
     command.add_flag("--syscall-summary", flags.syscall_summary,
                      "Print a syscall summary when the program exits");
     command.add_flag("-s,--skipbuild", flags.skip_build, "Boot the existing image, do not rebuild");
+}
+
+void add_global_flags(CLI::App& app, Context& context) {
+    const char* kGroup = "Global flags";
+    auto add = [&](const std::string& names, const std::string& help,
+                   std::function<void(std::int64_t)> set) {
+        try {
+            app.add_flag_function(names, std::move(set), help)->group(kGroup);
+        } catch (const CLI::OptionAlreadyAdded&) {
+            // The command defines this name itself; its own flag wins.
+        }
+    };
+    add("-j,--json", "Print lists as JSON", [&context](std::int64_t) { context.json = true; });
+    add("--show-errors", "Show errors only (the default)", [](std::int64_t) {});
+    add("--show-warnings", "Also show warnings",
+        [&context](std::int64_t) { context.log.show(LogLevel::warnings); });
+    add("--show-debug", "Also show debug messages",
+        [&context](std::int64_t) { context.log.show(LogLevel::debug); });
+    for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+        add_global_flags(*command, context);
 }
 
 Config resolve_config(const BuildFlags& build, const RunFlags* run) {

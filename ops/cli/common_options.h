@@ -15,6 +15,7 @@ class App;
 namespace ops {
 
 class Environment;
+struct Context;
 
 // Flags that shape the image: -c -a -e -i, plus the ELF argument.
 struct BuildFlags {
@@ -40,6 +41,12 @@ struct RunFlags {
 };
 
 void add_build_flags(CLI::App& command, BuildFlags& flags);
+
+// The established ops's global flags, -j/--json and --show-errors/--show-warnings/--show-debug,
+// bound to `context`. Added to `app` and every command below it (call it after the tree is
+// built) so they work before or after the command name. A command that already has one of these
+// names keeps its own.
+void add_global_flags(CLI::App& app, Context& context);
 void add_run_flags(CLI::App& command, RunFlags& flags);
 
 // defaults <- config file (-c) <- command line. `run` may be null (ops build). Throws ops::Error.

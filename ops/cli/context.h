@@ -3,6 +3,8 @@
 #pragma once
 
 #include "ops/base/environment.h"
+#include "ops/base/log.h"
+#include "ops/base/terminal.h"
 
 #include <filesystem>
 
@@ -12,6 +14,9 @@ struct Context {
     Environment environment = Environment::process();
     std::filesystem::path executable_directory;  // where kernel.elf is looked for last
     int exit_status = 0;
+    bool json = false;  // -j/--json: lists are printed as JSON arrays
+    Log log;            // --show-errors / --show-warnings / --show-debug
+    Terminal terminal = Terminal::process();  // confirmations and progress lines
 };
 
 } // namespace ops

@@ -1,6 +1,7 @@
 // run.cpp: `ops run [elf]`: build the image (unless --skipbuild), then boot it in the foreground.
 // The exit status is the program's own (docs/exit-status.md).
 #include "ops/base/error.h"
+#include "ops/base/progress.h"
 #include "ops/cli/commands.h"
 #include "ops/cli/common_options.h"
 #include "ops/cli/context.h"
@@ -40,6 +41,7 @@ void run(Context& context, const RunCommand& command) {
             throw Error("--skipbuild: there is no image " + image.string(),
                         "run once without --skipbuild to build it");
     } else {
+        Progress progress(context.terminal, "building image " + image.filename().string());
         build_image(BuildRequest{config, image, kernel});
     }
 
@@ -75,6 +77,7 @@ void add_run_command(CLI::App& app, Context& context) {
     auto command = std::make_shared<RunCommand>();
     add_build_flags(app, command->build);
     add_run_flags(app, command->run);
+    app.footer("Example:\n  ops run ./myapp -a hello -e DEBUG=1 -m 512M");
     app.callback([&context, command] { run(context, *command); });
 }
 

@@ -8,6 +8,7 @@
 namespace ops {
 
 void add_version_command(CLI::App& app, Context&) {
+    app.footer("Example:\n  ops version");
     app.callback([] { std::printf("Ops version: %s\n", OPS_VERSION); });
 }
 
