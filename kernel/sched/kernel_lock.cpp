@@ -2,6 +2,7 @@
 // that nests on a CPU already spinning must be able to take it first.
 #include "sched/kernel_lock.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/interrupt_guard.h"
 #include "arch/x86_64/per_cpu.h"
 #include "lib/panic.h"
 
@@ -18,19 +19,26 @@ void kernel_lock_acquire() {
         return;
     }
     for (;;) {
-        u32 expected = NO_OWNER;
-        if (__atomic_compare_exchange_n(&g_owner, &expected, self, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            break;
+        {
+            // Owner and depth change together: an interrupt between them would nest on a lock
+            // that looks held with a stale depth, and its release would free it under us.
+            InterruptGuard guard;
+            u32 expected = NO_OWNER;
+            if (__atomic_compare_exchange_n(&g_owner, &expected, self, false, __ATOMIC_ACQUIRE,
+                                            __ATOMIC_RELAXED)) {
+                g_depth = 1;
+                return;
+            }
+        }
         while (__atomic_load_n(&g_owner, __ATOMIC_RELAXED) != NO_OWNER) {
             tlb_shootdown_poll();
             cpu::pause();
         }
     }
-    g_depth = 1;
 }
 
 void kernel_lock_release() {
+    InterruptGuard guard;
     if (__atomic_load_n(&g_owner, __ATOMIC_RELAXED) != this_cpu().index)
         panic("kernel lock released by cpu %u, which does not hold it", this_cpu().index);
     if (--g_depth == 0)
