@@ -121,6 +121,38 @@ Error Encoder::encode(const Value* value, ByteBuffer& out) {
     return encode_value(value, out, 0);
 }
 
+Error Encoder::continue_from(const Dictionary& dictionary) {
+    if (m_next != 1)
+        return Error::invalid_argument;
+    for (uint64_t i = 1; i <= dictionary.size(); i++) {
+        Bytes name;
+        uint64_t known;
+        if (dictionary.symbol(i, &name)) {
+            // A log may spell one name immediate twice; either index reads back the same name.
+            if (!m_symbols.find(name, &known))
+                TFS_TRY(m_symbols.insert(name, i));
+        } else if (const Value* value = dictionary.value(i)) {
+            Bytes key = IndexMap::address_key(value);
+            if (!m_objects.find(key, &known))
+                TFS_TRY(m_objects.insert(key, i));
+        }
+    }
+    m_next = dictionary.size() + 1;
+    return Error::none;
+}
+
+Error Encoder::encode_update(const Value* tuple, Bytes name, const Value* value,
+                             ByteBuffer& out) {
+    uint64_t index;
+    if (!tuple || !tuple->is_tuple() || name.empty() ||
+        !m_objects.find(IndexMap::address_key(tuple), &index))
+        return Error::invalid_argument;
+    TFS_TRY(header(out, false, TypeCode::tuple, 1));
+    TFS_TRY(out.append_varint(index));
+    TFS_TRY(encode_name(name, out));
+    return encode_value(value, out, 1);
+}
+
 Error Encoder::encode_name(Bytes name, ByteBuffer& out) {
     uint64_t index;
     if (m_symbols.find(name, &index))

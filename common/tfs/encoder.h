@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/base/allocator.h"
+#include "common/tfs/decoder.h"
 #include "common/tfs/format.h"
 #include "common/tfs/value.h"
 
@@ -78,6 +79,16 @@ class Encoder {
 
     // Appends one full value to out.
     Error encode(const Value* value, ByteBuffer& out);
+    // Continues the numbering of a replayed log (5.2): the symbols, tuples and vectors of
+    // `dictionary` are written as references from now on, and new ones are numbered after its last
+    // entry. Call once, before encoding anything. The dictionary's names must outlive the encoder.
+    Error continue_from(const Dictionary& dictionary);
+    // Appends an attribute update record (5.5): `11 <index of tuple> <name> <value>`, with value
+    // nullptr written as a deletion (80). The tuple must already be numbered (Error::
+    // invalid_argument otherwise). The name bytes must outlive the encoder if they are new.
+    // On any failure the numbering may have advanced past what was appended: the caller must
+    // stop using this encoder (and the log it feeds).
+    Error encode_update(const Value* tuple, Bytes name, const Value* value, ByteBuffer& out);
     // Dictionary entries handed out so far.
     uint64_t dictionary_size() const { return m_next - 1; }
 

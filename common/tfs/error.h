@@ -20,7 +20,14 @@ enum class Error : uint8_t {
     not_a_directory, // a path component is not a directory
     not_a_file,      // the node is not a regular file
     symlink,         // resolution stopped at a symlink in the middle of a path
-    invalid_argument // a caller passed an unusable argument (bad name, label too long...)
+    invalid_argument, // a caller passed an unusable argument (bad name, label too long...)
+    // Writable filesystem (mutable_filesystem.h); each maps onto one errno in the kernel.
+    no_space,      // ENOSPC: no free run for data or for the next log extension
+    exists,        // EEXIST: the name is already taken
+    not_empty,     // ENOTEMPTY: removing or replacing a directory that has entries
+    is_a_directory, // EISDIR / EPERM: a file operation (link, replace) on a directory
+    name_too_long, // ENAMETOOLONG: a name longer than kMaxNameBytes
+    broken         // EIO: an earlier failure left memory and the log out of step; remount
 };
 
 inline const char* error_name(Error e) {
@@ -53,6 +60,18 @@ inline const char* error_name(Error e) {
         return "symlink";
     case Error::invalid_argument:
         return "invalid_argument";
+    case Error::no_space:
+        return "no_space";
+    case Error::exists:
+        return "exists";
+    case Error::not_empty:
+        return "not_empty";
+    case Error::is_a_directory:
+        return "is_a_directory";
+    case Error::name_too_long:
+        return "name_too_long";
+    case Error::broken:
+        return "broken";
     }
     return "unknown";
 }

@@ -79,6 +79,9 @@ class Filesystem {
     Error read_file(const Value* file, uint64_t offset, MutableBytes out, size_t* done) const;
 
   private:
+    // The writable layer (mutable_filesystem.h) changes the tree and continues the dictionary.
+    friend class MutableFilesystem;
+
     common::Allocator& m_allocator;
     Tree m_tree;
     Dictionary m_dictionary;

@@ -1,0 +1,161 @@
+// mutable_filesystem.h: a mounted TFS that can be changed (tfs.md 4.5, 5.5, 6, 7.3): each change
+// updates the in-memory tree and appends attribute-update records to the existing log; file data
+// goes to extents allocated first-fit from free space (6.8). The log framing is log_tail.h, free
+// space free_map.h, reading filesystem.h.
+#pragma once
+
+#include "common/tfs/encoder.h"
+#include "common/tfs/filesystem.h"
+#include "common/tfs/free_map.h"
+#include "common/tfs/log_tail.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tfs {
+
+// NAME_MAX, as used by Nanos (5.8).
+constexpr size_t kMaxNameBytes = 255;
+// PATH_MAX: the longest symlink target.
+constexpr size_t kMaxSymlinkBytes = 4096;
+// Largest file size we create (2^50 bytes keeps every block and byte number far from overflow).
+constexpr uint64_t kMaxFileBytes = 1ull << 50;
+// Free 1024-sector runs set aside for the next log extensions before any data is allocated, as
+// the Nanos kernel does (6.8).
+constexpr size_t kReservedLogExtensions = 2;
+// One write() is applied in steps of at most one maximal extent, each with at most this many
+// extent changes, so every step's records fit the log tail's bounds.
+constexpr size_t kMaxExtentChangesPerStep = 64;
+
+// Times in the 32.32 fixed point of tfs.md 6.6. `set_*` say which to change.
+struct NodeTimes {
+    bool set_atime = false;
+    bool set_mtime = false;
+    uint64_t atime = 0;
+    uint64_t mtime = 0;
+};
+
+// Nodes are the `const Value*` tuples that filesystem().resolve() and the create calls return.
+// They stay valid for the life of this object, also after they are removed (the tree never frees).
+//
+// Error contract of every mutating call: on an error other than Error::io and Error::broken,
+// nothing changed (no record, no tree change; write() may have completed earlier steps, see
+// there). Error::broken means a memory failure left the tree and the log out of step: every later
+// mutation returns it too, and the volume must be remounted (what is durable is consistent).
+//
+// Durability: changes are visible in the tree at once and buffered as log records; flush() writes
+// them, and the caller then issues a device flush. File data is written to the sink during
+// write() itself, always into free sectors or the file's own extents, before any record refers to
+// it. Freed extents become reusable only after the flush that logs their release.
+//
+// Not thread-safe: the kernel holds one lock around every call. Calls block on the source/sink
+// and allocate from the allocator given to the constructor.
+class MutableFilesystem {
+  public:
+    explicit MutableFilesystem(common::Allocator& allocator);
+    ~MutableFilesystem();
+    MutableFilesystem(const MutableFilesystem&) = delete;
+    MutableFilesystem& operator=(const MutableFilesystem&) = delete;
+
+    // Replays the log, rebuilds the writer dictionary and the free map, and reads the log tail.
+    // options.fs_bytes is required (the TFS size). source and sink are the same device and must
+    // outlive this object. Refuses (Error::corrupt) a log whose last record was cut off by
+    // END_OF_LOG and extents outside the TFS, which it could not continue safely.
+    Error mount(BlockSource& source, BlockSink& sink, const MountOptions& options);
+
+    // Reading: path resolution, file reads, the root tuple. Always reflects every change made.
+    const Filesystem& filesystem() const { return m_fs; }
+    const Value* root() const { return m_fs.root(); }
+
+    // New entries in directory `dir`. `time` (32.32, 0 = none) becomes atime and mtime, as the
+    // kernel writes them (7.3). *out (may be nullptr) gets the new node. Names are 1..255 bytes
+    // without '/' or NUL and not "." or "..". Errors: not_a_directory, exists, invalid_argument,
+    // name_too_long, no_space (log), no_memory, io, broken.
+    Error create_file(const Value* dir, Bytes name, uint64_t time, const Value** out);
+    Error create_directory(const Value* dir, Bytes name, uint64_t time, const Value** out);
+    // target: 1..kMaxSymlinkBytes bytes, stored as given.
+    Error create_symlink(const Value* dir, Bytes name, Bytes target, uint64_t time,
+                         const Value** out);
+    // A second name for a file or symlink (is_a_directory for directories); raises nlink.
+    Error link(const Value* dir, Bytes name, const Value* existing);
+    // Removes a name (unlink or rmdir): not_found, not_empty for a directory with entries. When the
+    // last name of a file goes, its extents are freed (after the next flush). FIXME: a file still
+    // open in the kernel loses its data; the kernel must defer remove() of open files.
+    Error remove(const Value* dir, Bytes name);
+    // POSIX rename: replaces an existing target (a file by a non-directory, an empty directory by
+    // a directory; is_a_directory / not_a_directory / not_empty otherwise). Renaming onto the same
+    // node is a no-op; moving a directory below itself is invalid_argument.
+    Error rename(const Value* old_dir, Bytes old_name, const Value* new_dir, Bytes new_name);
+
+    // Writes data at `offset`, growing `filelength`, filling holes and extending extents. *done
+    // gets the bytes written. The write proceeds in steps; on no_space (or another error) after
+    // some steps, *done < data.size() and those bytes are in the file (a short write). Bytes
+    // between the old end and `offset` read as zeros. Errors: not_a_file, invalid_argument
+    // (offset + size beyond kMaxFileBytes), no_space, no_memory, io, broken.
+    Error write(const Value* file, uint64_t offset, Bytes data, size_t* done);
+    // Sets the size: shrinking frees whole blocks past the end (after the next flush), growing
+    // reads as zeros (a hole; no allocation).
+    Error truncate(const Value* file, uint64_t length);
+    // Sets `atime` / `mtime` of any node.
+    Error set_times(const Value* node, const NodeTimes& times);
+
+    // Writes every buffered record (possibly linking a new extension) and makes freed extents
+    // reusable. When it returns Error::none, a device flush by the caller makes every earlier
+    // change durable. Errors: no_space (no room for a log extension; records stay buffered), io.
+    Error flush();
+
+    // Free sectors not yet handed out (reserved log extensions excluded).
+    uint64_t free_sectors() const { return m_free.free_sectors(); }
+    const FreeMap& free_map() const { return m_free; }
+    const LogTail& log_tail() const { return m_log; }
+    // Log extensions linked since mount.
+    uint64_t extensions_added() const { return m_extensions_added; }
+
+  private:
+    struct Extent;
+    class ExtentList;
+    class MountObserver;
+
+    Value* mutable_node(const Value* node) const { return const_cast<Value*>(node); }
+    Error check_writable() const;
+    // Makes room in the log for an operation's records (flushing, reserving an extension).
+    Error begin_operation(uint64_t bytes, uint64_t records);
+    Error reserve_log_extensions(size_t count);
+    Error flush_log();
+    // Encodes and buffers `tuple.name := value` (nullptr = delete) and applies it to the tree.
+    Error update(Value* tuple, Bytes name, Value* value);
+    Error create_node(const Value* dir, Bytes name, Value* node, const Value** out);
+    Error add_times(Value* node, uint64_t time);
+    Error stored_name(Bytes name, Bytes* out);
+    Value* integer(uint64_t v);
+    // Frees (after the next flush) every extent of a file.
+    Error release_file_data(const Value* file);
+    Error defer_free(SectorRun run);
+    Error forget_name(Value* node, bool* last_name);
+
+    Error load_extents(const Value* file, ExtentList& list) const;
+    Error write_step(Value* file, uint64_t offset, Bytes data, size_t* done);
+    Error zero_range(const ExtentList& list, uint64_t from, uint64_t to, uint64_t length);
+    Error write_run(uint64_t disk_sector, uint64_t file_block, bool fresh, uint64_t old_length,
+                    uint64_t offset, Bytes data);
+    Error fill_extent_zero(const Extent& extent);
+    Error collect_used(const Value* node, unsigned depth, RunList& used);
+
+    common::Allocator& m_allocator;
+    Filesystem m_fs;
+    BlockSource* m_source = nullptr;
+    BlockSink* m_sink = nullptr;
+    uint64_t m_fs_sectors = 0;
+    Encoder m_encoder;
+    ByteBuffer m_record;
+    LogTail m_log;
+    FreeMap m_free;
+    RunList m_deferred_free;
+    uint64_t m_reserved[kReservedLogExtensions] = {};
+    size_t m_reserved_count = 0;
+    uint64_t m_extensions_added = 0;
+    uint8_t* m_zeros = nullptr; // kZeroBytes of zeros for hole filling
+    bool m_broken = false;
+};
+
+} // namespace tfs
