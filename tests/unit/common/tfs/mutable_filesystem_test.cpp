@@ -533,7 +533,6 @@ struct RandomOps {
             ASSERT_EQ(fs.remove(dir_node(parent), bytes(v.substr(v.rfind('/') + 1))),
                       tfs::Error::none);
             model.erase(v);
-            touched.insert(v);
             break;
         }
         case 7: { // rename a file, possibly over another
@@ -554,8 +553,6 @@ struct RandomOps {
                       tfs::Error::none);
             model[to] = model[from];
             model.erase(from);
-            touched.insert(from);
-            touched.insert(to);
             break;
         }
         case 8: { // symlink
@@ -624,6 +621,38 @@ TEST(MutableTfs, CrashAfterAnyWriteStillMounts) {
     EXPECT_GT(snapshots, 60);
 }
 
+// Crash points while the log links new extensions (and splits records across them).
+TEST(MutableTfs, CrashWhileLinkingExtensionsStillMounts) {
+    Image image = make_image(16ull << 20);
+    CrashDisk disk(image.bytes);
+    MallocAllocator allocator;
+    tfs::MutableFilesystem fs(allocator);
+    tfs::MountOptions options;
+    options.fs_bytes = disk.data.size();
+    ASSERT_EQ(fs.mount(disk, disk, options), tfs::Error::none);
+    size_t durable_files = 0, snapshots = 0;
+    disk.on_write = [&] {
+        snapshots++;
+        tfs::Error e;
+        Model got = remount(disk.data, &e);
+        ASSERT_EQ(e, tfs::Error::none) << "crash image " << snapshots << " does not mount";
+        size_t files = 0;
+        for (auto& [path, node] : got)
+            files += path.rfind("/x", 0) == 0;
+        ASSERT_GE(files, durable_files);
+    };
+    for (size_t i = 0; i < 5500; i++) {
+        std::string name = "x" + std::to_string(i) + std::string(200, 'n');
+        ASSERT_EQ(fs.create_file(fs.root(), bytes(name), 0, nullptr), tfs::Error::none);
+        if (i % 97 == 96) {
+            ASSERT_EQ(fs.flush(), tfs::Error::none);
+            ASSERT_FALSE(::testing::Test::HasFatalFailure());
+            durable_files = i + 1;
+        }
+    }
+    EXPECT_GE(fs.extensions_added(), 2u);
+}
+
 TEST(MutableTfs, RandomSequencesMatchModel) {
     for (uint32_t seed = 1; seed <= 4; seed++) {
         Image image = make_image(16ull << 20);
@@ -678,6 +707,32 @@ TEST(MutableTfs, VectorsCanBeModified) {
         ASSERT_EQ(m.fs->flush(), tfs::Error::none);
         EXPECT_EQ(describe_difference(model, remount(m.disk.data)), "");
     }
+}
+
+// Vector d is partitioned: its root FS starts at LBA 24679 and runs to the end of the disk (1.7).
+TEST(MutableTfs, PartitionedVectorRootCanBeModified) {
+    constexpr uint64_t kRootOffset = 24679ull * 512;
+    MallocAllocator allocator;
+    MemoryDisk disk(vector_image("d-disk"));
+    tfs::OffsetSource source(disk, kRootOffset);
+    tfs::OffsetSink sink(disk, kRootOffset);
+    std::vector<uint8_t> before(disk.data.begin(), disk.data.begin() + kRootOffset);
+    {
+        tfs::MutableFilesystem fs(allocator);
+        tfs::MountOptions options;
+        options.fs_bytes = disk.data.size() - kRootOffset;
+        ASSERT_EQ(fs.mount(source, sink, options), tfs::Error::none);
+        const tfs::Value* file = nullptr;
+        ASSERT_EQ(fs.create_file(fs.root(), bytes("written"), 1, &file), tfs::Error::none);
+        size_t done = 0;
+        ASSERT_EQ(fs.write(file, 0, bytes("on the root partition"), &done), tfs::Error::none);
+        ASSERT_EQ(fs.flush(), tfs::Error::none);
+    }
+    // Nothing before the root partition (MBR, boot FS) was touched.
+    EXPECT_TRUE(std::equal(before.begin(), before.end(), disk.data.begin()));
+    std::vector<uint8_t> root(disk.data.begin() + kRootOffset, disk.data.end());
+    Model model = remount(root);
+    EXPECT_EQ(model["/written"].content, "on the root partition");
 }
 
 TEST(MutableTfs, FreeMapAllocatesFirstFitAndMerges) {
