@@ -14,6 +14,29 @@ void build_command_tree(CLI::App& app, Context& context) {
     add_build_command(*app.add_subcommand("build", "Build an image from an ELF"), context);
     add_version_command(*app.add_subcommand("version", "Print the ops version"), context);
 
+    CLI::App& instance = *app.add_subcommand("instance", "Run images in the background");
+    instance.require_subcommand(1);
+    add_instance_create_command(*instance.add_subcommand("create", "Boot an image in the background"),
+                                context);
+    add_instance_list_command(*instance.add_subcommand("list", "List instances and their state"),
+                              context);
+    add_instance_logs_command(*instance.add_subcommand("logs", "Print an instance's console"),
+                              context);
+    add_instance_stop_command(*instance.add_subcommand("stop", "Stop a running instance"), context);
+    add_instance_start_command(*instance.add_subcommand("start", "Boot a stopped instance again"),
+                               context);
+    add_instance_reboot_command(*instance.add_subcommand("reboot", "Restart an instance"), context);
+    add_instance_delete_command(
+        *instance.add_subcommand("delete", "Stop an instance and remove it (not its image)"), context);
+
+    CLI::App& network = *app.add_subcommand("network", "Host bridges with a DHCP server");
+    network.require_subcommand(1);
+    add_network_create_command(
+        *network.add_subcommand("create", "Create a bridge with a DHCP server"), context);
+    add_network_list_command(*network.add_subcommand("list", "List networks"), context);
+    add_network_delete_command(
+        *network.add_subcommand("delete", "Remove a bridge and its DHCP server"), context);
+
     CLI::App& image = *app.add_subcommand("image", "Manage images and read files in them");
     image.require_subcommand(1);
     add_image_create_command(*image.add_subcommand("create", "Build an image from an ELF"),

@@ -14,6 +14,20 @@ void add_run_command(CLI::App& app, Context& context);
 void add_build_command(CLI::App& app, Context& context);
 void add_version_command(CLI::App& app, Context& context);
 
+// ops/cli/instance/: background instances.
+void add_instance_create_command(CLI::App& app, Context& context);
+void add_instance_list_command(CLI::App& app, Context& context);
+void add_instance_logs_command(CLI::App& app, Context& context);
+void add_instance_stop_command(CLI::App& app, Context& context);
+void add_instance_start_command(CLI::App& app, Context& context);
+void add_instance_reboot_command(CLI::App& app, Context& context);
+void add_instance_delete_command(CLI::App& app, Context& context);
+
+// ops/cli/network/: host bridges with a DHCP server.
+void add_network_create_command(CLI::App& app, Context& context);
+void add_network_list_command(CLI::App& app, Context& context);
+void add_network_delete_command(CLI::App& app, Context& context);
+
 // ops/cli/image/: images in ~/.ops/images, and offline readers of image files.
 void add_image_create_command(CLI::App& app, Context& context);
 void add_image_list_command(CLI::App& app, Context& context);

@@ -47,10 +47,18 @@ std::vector<std::string> qemu_argv(const RunRequest& request,
         "-smp", std::to_string(request.cpus),
         // -kernel takes the path verbatim (it is not an option string), so no comma escaping.
         "-kernel", request.kernel.string(),
+    });
+    if (request.console_log.empty()) {
         // Console: the machine's built-in UART at 0x3f8 goes to QEMU's stdout, which is ops's
         // stdout. The launcher gives QEMU /dev/null as stdin, so the terminal is never put into
         // raw mode; signal=off keeps QEMU from handling ^C itself should stdin be a terminal.
-        "-chardev", "stdio,id=con,signal=off",
+        argv.insert(argv.end(), {"-chardev", "stdio,id=con,signal=off"});
+    } else {
+        // A background instance: the console goes to a file that `ops instance logs` reads.
+        argv.insert(argv.end(),
+                    {"-chardev", "file,id=con,path=" + qemu_option_value(request.console_log.string())});
+    }
+    argv.insert(argv.end(), {
         "-serial", "chardev:con",
         // Exit channel: a second UART whose output is a file in the run directory; the kernel
         // writes exactly one line there before stopping (docs/exit-status.md).
@@ -62,6 +70,23 @@ std::vector<std::string> qemu_argv(const RunRequest& request,
         "-global", "virtio-mmio.force-legacy=false",
         "-device", "virtio-blk-device,drive=hd0",
     });
+    if (!request.qmp_socket.empty()) {
+        // QMP on a unix socket QEMU creates; wait=off lets the guest start without a client.
+        argv.insert(argv.end(), {
+            "-chardev", "socket,id=qmp,path=" + qemu_option_value(request.qmp_socket.string()) +
+                            ",server=on,wait=off",
+            "-mon", "chardev=qmp,mode=control",
+        });
+    }
+    if (!request.port_forwards.empty()) {
+        // User-mode networking that reaches nothing outside (restrict=on); the forwards still
+        // work and listen on loopback only. After virtio-blk, so the disk keeps its slot.
+        std::string netdev = "user,id=n0,restrict=on";
+        for (const PortForward& forward : request.port_forwards)
+            netdev += ",hostfwd=tcp:127.0.0.1:" + std::to_string(forward.host) + "-:" +
+                      std::to_string(forward.guest);
+        argv.insert(argv.end(), {"-netdev", netdev, "-device", "virtio-net-device,netdev=n0"});
+    }
     if (request.realtime_ns != 0)
         argv.insert(argv.end(), {"-append", "ops.realtime=" + std::to_string(request.realtime_ns)});
     if (request.gdb_port != 0)

@@ -8,8 +8,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace ops {
+
+// One TCP port forwarded from 127.0.0.1:host on the host to guest_port in the guest.
+struct PortForward {
+    std::uint16_t host = 0;
+    std::uint16_t guest = 0;
+    bool operator==(const PortForward&) const = default;
+};
 
 struct RunRequest {
     std::filesystem::path kernel;  // kernel ELF with a PVH note, booted with -kernel
@@ -24,6 +32,14 @@ struct RunRequest {
     // The host's wall clock (ns since the epoch) handed to the kernel, which has no RTC;
     // 0 leaves it out. The launcher fills it just before starting QEMU.
     std::uint64_t realtime_ns = 0;
+    // Background instances (ops/instance): the console goes to this file instead of QEMU's
+    // stdout when set.
+    std::filesystem::path console_log;
+    // A QMP monitor on this unix socket when set (QEMU creates it; instance control uses it).
+    std::filesystem::path qmp_socket;
+    // User-mode networking with these forwards when not empty. The kernel has no NIC driver
+    // yet, so the guest does not answer on them: the ports are only reserved.
+    std::vector<PortForward> port_forwards;
 };
 
 } // namespace ops

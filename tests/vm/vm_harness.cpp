@@ -122,10 +122,15 @@ std::string RunResult::describe() const {
 
 RunResult run_ops(const std::vector<std::string>& args, const RunOptions& options) {
     RunResult result;
-    result.ops_home_dir = std::make_shared<TempDir>();
-    result.ops_home = result.ops_home_dir->path();
+    if (options.ops_home.empty()) {
+        result.ops_home_dir = std::make_shared<TempDir>();
+        result.ops_home = result.ops_home_dir->path();
+    } else {
+        result.ops_home = options.ops_home;
+    }
 
-    std::vector<std::string> argv_strings = {ops_binary()};
+    std::vector<std::string> argv_strings = options.prefix;
+    argv_strings.push_back(ops_binary());
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<std::string> env_strings = child_environment(result.ops_home);
     std::vector<char*> argv = c_strings(argv_strings);

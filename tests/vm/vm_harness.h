@@ -33,6 +33,10 @@ struct RunOptions {
     std::string cwd;
     // OPS_VM_TEST_TIMEOUT=<seconds> in the environment overrides it for every run.
     std::chrono::seconds timeout{60};
+    // Run in this OPS_HOME instead of a fresh one (commands that share state: ops instance).
+    std::string ops_home{};
+    // Commands put before the ops binary, e.g. {"/usr/sbin/ip", "netns", "exec", "t"}.
+    std::vector<std::string> prefix{};
 };
 
 struct RunResult {

@@ -1,0 +1,79 @@
+// create.cpp: `ops instance create <image> [-i name] [-p ports] [-m mem] [--smp N]`: boot an
+// image in the background (ops/instance/lifecycle.h).
+#include "ops/base/error.h"
+#include "ops/cli/commands.h"
+#include "ops/cli/context.h"
+#include "ops/cli/instance/instance_options.h"
+#include "ops/config/config.h"
+#include "ops/config/size.h"
+#include "ops/image/kernel.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+namespace ops {
+
+namespace {
+
+constexpr unsigned kMaxCpus = 64;  // as ops run --smp
+
+struct CreateCommand {
+    std::string image;
+    std::string name;
+    std::vector<std::string> ports;
+    std::string memory;
+    unsigned cpus = 1;
+};
+
+void create(const Context& context, const CreateCommand& command) {
+    StorePaths store = StorePaths::from_environment(context.environment);
+    CreateInstanceRequest request;
+    request.image = resolve_instance_image(store, command.image);
+    request.name = command.name;
+    request.ports = parse_port_forwards(command.ports);
+    if (!command.memory.empty()) {
+        try {
+            request.memory_mib = parse_memory_mib(command.memory);
+        } catch (const std::invalid_argument& e) {
+            throw Error("invalid memory size \"" + command.memory + "\" for -m/--memory (" +
+                            e.what() + ")",
+                        "write it like -m 512M or -m 2G");
+        }
+    }
+    request.cpus = command.cpus;
+    request.kernel = find_kernel(Config{}, context.environment, context.executable_directory);
+    request.accel = instance_accel(context);
+
+    InstanceRecord record = open_instances(context).create(request);
+    if (!record.ports.empty())
+        std::fprintf(stderr, "ops: note: host ports %s are reserved and forwarded, but the kernel "
+                             "has no network driver yet: nothing answers on them\n",
+                     format_port_forwards(record.ports).c_str());
+    std::printf("%s\n", record.name.c_str());
+    std::fprintf(stderr, "ops: instance \"%s\" started (pid %d); see its console with: ops instance "
+                         "logs %s\n",
+                 record.name.c_str(), record.pid, record.name.c_str());
+}
+
+} // namespace
+
+void add_instance_create_command(CLI::App& app, Context& context) {
+    auto command = std::make_shared<CreateCommand>();
+    app.add_option("image", command->image, "Image name (ops image list) or path")->required();
+    app.add_option("-i,--instance-name", command->name, "Instance name (default: <image>-<time>)")
+        ->type_name("NAME");
+    app.add_option("-p,--port", command->ports,
+                   "Forward 127.0.0.1:HOST to the guest: HOST or HOST:GUEST (repeatable, or "
+                   "comma-separated)")
+        ->type_name("PORT")
+        ->allow_extra_args(false);
+    app.add_option("-m,--memory", command->memory, "Guest memory, e.g. 512M or 2G (default 2G)")
+        ->type_name("SIZE");
+    app.add_option("--smp", command->cpus, "Number of CPUs")
+        ->type_name("N")
+        ->check(CLI::Range(1u, kMaxCpus));
+    app.callback([&context, command] { create(context, *command); });
+}
+
+} // namespace ops

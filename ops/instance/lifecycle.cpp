@@ -1,0 +1,380 @@
+// lifecycle.cpp: instance create/list/start/stop/reboot/delete/logs over the registry.
+#include "ops/instance/lifecycle.h"
+
+#include "ops/base/error.h"
+#include "ops/instance/qmp.h"
+#include "ops/store/paths.h"
+#include "ops/vmm/exit_status.h"
+#include "ops/vmm/qemu_args.h"
+
+#include <csignal>
+#include <ctime>
+#include <fstream>
+#include <thread>
+
+namespace ops {
+
+namespace {
+
+constexpr std::chrono::milliseconds kPollInterval{20};
+constexpr std::chrono::milliseconds kLogPollInterval{200};
+// Default names are <image>-<seconds>; more than this many creates in one second is a bug.
+constexpr int kMaxDefaultNameSuffix = 1000;
+
+std::int64_t unix_now() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
+
+std::uint64_t realtime_ns_now() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+std::string read_bounded(const std::filesystem::path& path, std::size_t limit) {
+    std::ifstream file(path, std::ios::binary);
+    std::string text(limit, '\0');
+    file.read(text.data(), static_cast<std::streamsize>(limit));
+    text.resize(static_cast<std::size_t>(file.gcount()));
+    return text;
+}
+
+[[noreturn]] void no_such_instance(const std::string& name) {
+    throw Error("there is no instance named \"" + name + "\"", "see ops instance list");
+}
+
+} // namespace
+
+const char* instance_state_name(InstanceState state) {
+    switch (state) {
+    case InstanceState::Running: return "running";
+    case InstanceState::Stopped: return "stopped";
+    case InstanceState::Exited: return "exited";
+    case InstanceState::Crashed: return "crashed";
+    }
+    return "unknown";
+}
+
+ProcessControl ProcessControl::real() {
+    ProcessControl control;
+    control.start = spawn_detached;
+    control.command_line = process_command_line;
+    control.host_port_free = host_port_is_free;
+    control.send_signal = [](int pid, int signal) { ::kill(pid, signal); };
+    return control;
+}
+
+std::filesystem::path resolve_instance_image(const StorePaths& store, const std::string& image) {
+    std::error_code error;
+    std::filesystem::path path;
+    if (image.find('/') != std::string::npos || std::filesystem::is_regular_file(image, error))
+        path = std::filesystem::absolute(image, error);
+    else if (image.empty() || image == "." || image == "..")
+        throw Error("no image given", "give an image name (ops image list) or a path");
+    else
+        path = store.image(image);
+    if (!std::filesystem::is_regular_file(path, error))
+        throw Error("there is no image " + path.string(),
+                    "build one with ops build <elf> -i <name>, or give the path of an image");
+    return path;
+}
+
+Instances::Instances(const StorePaths& store, ProcessControl control, StopTimeouts timeouts)
+    : m_registry(store.root() / "instances"), m_control(std::move(control)), m_timeouts(timeouts) {}
+
+bool Instances::is_running(const InstanceRecord& record) const {
+    if (record.pid <= 0)
+        return false;
+    auto command_line = m_control.command_line(record.pid);
+    // A pid alone may have been reused by another program since: it is ours only if it still
+    // runs exactly the command line we started.
+    return command_line && *command_line == record.argv;
+}
+
+InstanceRecord Instances::read_existing(const std::string& name) const {
+    check_instance_name(name);
+    auto record = m_registry.read(name);
+    if (!record)
+        no_such_instance(name);
+    return *record;
+}
+
+InstanceStatus Instances::status_locked(const std::string& name, InstanceRecord record) {
+    InstanceStatus status;
+    if (is_running(record)) {
+        status.state = InstanceState::Running;
+        status.record = std::move(record);
+        return status;
+    }
+    if (record.pid != 0) {
+        record.pid = 0;
+        m_registry.write(record);
+        std::error_code ignored;
+        std::filesystem::remove(m_registry.qmp_socket(name), ignored);
+        status.cleaned_stale = true;
+    }
+    ExitLine line = parse_exit_line(read_bounded(m_registry.exit_channel(name), kMaxExitChannelBytes));
+    switch (line.kind) {
+    case ExitLine::Kind::Exit:
+        status.state = InstanceState::Exited;
+        status.exit_code = line.code;
+        break;
+    case ExitLine::Kind::Panic:
+    case ExitLine::Kind::Malformed:
+        status.state = InstanceState::Crashed;
+        break;
+    case ExitLine::Kind::Missing:
+        status.state = InstanceState::Stopped;
+        break;
+    }
+    status.record = std::move(record);
+    return status;
+}
+
+void Instances::check_ports_locked(const InstanceRecord& record) const {
+    for (const std::string& other : m_registry.names()) {
+        if (other == record.name)
+            continue;
+        std::optional<InstanceRecord> other_record;
+        try {
+            other_record = m_registry.read(other);
+        } catch (const Error&) {
+            continue;  // an unreadable record reserves nothing
+        }
+        if (!other_record)
+            continue;
+        for (const PortForward& mine : record.ports)
+            for (const PortForward& theirs : other_record->ports)
+                if (mine.host == theirs.host)
+                    throw Error("host port " + std::to_string(mine.host) +
+                                    " is reserved by instance \"" + other + "\"",
+                                "choose another port with -p, or delete that instance");
+    }
+    for (const PortForward& mine : record.ports)
+        if (!m_control.host_port_free(mine.host))
+            throw Error("host port " + std::to_string(mine.host) +
+                            " is in use on 127.0.0.1 by another program",
+                        "choose another port with -p");
+}
+
+void Instances::boot_locked(InstanceRecord& record, Accel accel) {
+    const std::string& name = record.name;
+    std::error_code ignored;
+    std::filesystem::remove(m_registry.qmp_socket(name), ignored);
+    std::filesystem::remove(m_registry.exit_channel(name), ignored);
+    // Keep the previous boot's console as console.log.1; the new boot starts an empty log.
+    std::filesystem::rename(m_registry.console_log(name),
+                            m_registry.console_log(name).string() + ".1", ignored);
+
+    RunRequest request;
+    request.kernel = record.kernel;
+    request.image = record.disk;
+    request.memory_mib = record.memory_mib;
+    request.cpus = record.cpus;
+    request.accel = accel;
+    request.realtime_ns = realtime_ns_now();
+    request.console_log = m_registry.console_log(name);
+    request.qmp_socket = m_registry.qmp_socket(name);
+    request.port_forwards = record.ports;
+
+    LaunchSpec spec;
+    spec.argv = qemu_argv(request, m_registry.exit_channel(name));
+    spec.qemu_log = m_registry.instance_directory(name) / "qemu.log";
+    spec.qmp_socket = request.qmp_socket;
+    int pid = m_control.start(spec);
+
+    record.pid = pid;
+    record.argv = spec.argv;
+    record.started = unix_now();
+    record.accel = accel == Accel::Kvm ? "kvm" : "tcg";
+    m_registry.write(record);
+}
+
+InstanceRecord Instances::create(const CreateInstanceRequest& request) {
+    if (!request.name.empty())
+        check_instance_name(request.name);
+    auto lock = m_registry.lock();
+
+    InstanceRecord record;
+    record.name = request.name;
+    if (record.name.empty()) {
+        std::string base = image_name_from(request.image.string()) + "-" + std::to_string(unix_now());
+        record.name = base;
+        for (int suffix = 2; m_registry.read(record.name); ++suffix) {
+            if (suffix > kMaxDefaultNameSuffix)
+                throw Error("cannot find a free instance name for " + base, "name it with -i");
+            record.name = base + "-" + std::to_string(suffix);
+        }
+        check_instance_name(record.name);
+    } else {
+        std::error_code error;
+        if (std::filesystem::exists(m_registry.instance_directory(record.name), error))
+            throw Error("instance \"" + record.name + "\" already exists",
+                        "choose another name with -i, or delete it first");
+    }
+    record.image = request.image;
+    record.disk = m_registry.disk(record.name);
+    record.kernel = request.kernel;
+    record.memory_mib = request.memory_mib;
+    record.cpus = request.cpus;
+    record.ports = request.ports;
+    record.created = unix_now();
+    check_ports_locked(record);
+
+    ensure_directory(m_registry.instance_directory(record.name));
+    try {
+        copy_disk(record.image, record.disk);
+        m_registry.write(record);
+        boot_locked(record, request.accel);
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_registry.instance_directory(record.name), ignored);
+        throw;
+    }
+    return record;
+}
+
+std::vector<InstanceStatus> Instances::list() {
+    auto lock = m_registry.lock();
+    std::vector<InstanceStatus> statuses;
+    for (const std::string& name : m_registry.names()) {
+        auto record = m_registry.read(name);
+        if (record)
+            statuses.push_back(status_locked(name, std::move(*record)));
+    }
+    return statuses;
+}
+
+InstanceStatus Instances::status(const std::string& name) {
+    InstanceRecord record = read_existing(name);
+    auto lock = m_registry.lock();
+    return status_locked(name, read_existing(name));
+}
+
+InstanceRecord Instances::start(const std::string& name, Accel accel) {
+    check_instance_name(name);
+    auto lock = m_registry.lock();
+    InstanceStatus current = status_locked(name, read_existing(name));
+    if (current.state == InstanceState::Running)
+        throw Error("instance \"" + name + "\" is already running (pid " +
+                        std::to_string(current.record.pid) + ")",
+                    "stop it first, or use ops instance reboot");
+    check_ports_locked(current.record);
+    boot_locked(current.record, accel);
+    return current.record;
+}
+
+bool Instances::wait_until_gone(const InstanceRecord& record, std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (is_running(record)) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(kPollInterval);
+    }
+    return true;
+}
+
+bool Instances::stop(const std::string& name) {
+    check_instance_name(name);
+    InstanceRecord record;
+    {
+        auto lock = m_registry.lock();
+        InstanceStatus current = status_locked(name, read_existing(name));
+        if (current.state != InstanceState::Running)
+            return false;
+        record = current.record;
+    }
+    // The waits happen without the lock so other commands are not held up for seconds.
+    bool gone = false;
+    try {
+        QmpClient::connect(m_registry.qmp_socket(name), m_timeouts.qmp)
+            .execute_expecting_close("quit", m_timeouts.qmp);
+        gone = wait_until_gone(record, m_timeouts.after_quit);
+    } catch (const Error&) {
+        // QMP unreachable (a hung QEMU): fall through to signals.
+    }
+    if (!gone && is_running(record)) {
+        m_control.send_signal(record.pid, SIGTERM);
+        gone = wait_until_gone(record, m_timeouts.after_term);
+    }
+    if (!gone && is_running(record)) {
+        m_control.send_signal(record.pid, SIGKILL);
+        gone = wait_until_gone(record, m_timeouts.after_kill);
+    }
+    if (!gone && is_running(record))
+        throw Error("QEMU (pid " + std::to_string(record.pid) + ") of instance \"" + name +
+                        "\" did not stop even after SIGKILL",
+                    "check the process with ps");
+
+    auto lock = m_registry.lock();
+    auto latest = m_registry.read(name);
+    if (latest && latest->pid == record.pid) {
+        latest->pid = 0;
+        m_registry.write(*latest);
+    }
+    std::error_code ignored;
+    std::filesystem::remove(m_registry.qmp_socket(name), ignored);
+    return true;
+}
+
+InstanceRecord Instances::reboot(const std::string& name, Accel accel) {
+    // QMP system_reset is not used: QEMU runs with -no-reboot (a triple fault must stop it, not
+    // loop), which turns every reset into a shutdown, and the kernel has no RTC, so a reset
+    // guest would keep the wall clock of its first boot. A fresh QEMU has neither problem.
+    stop(name);
+    return start(name, accel);
+}
+
+void Instances::remove(const std::string& name) {
+    read_existing(name);
+    stop(name);
+    auto lock = m_registry.lock();
+    if (!m_registry.read(name))
+        no_such_instance(name);
+    InstanceStatus current = status_locked(name, read_existing(name));
+    if (current.state == InstanceState::Running)
+        throw Error("instance \"" + name + "\" was started again while being deleted",
+                    "try again");
+    m_registry.remove(name);
+}
+
+void Instances::write_logs(const std::string& name, Follow follow, std::FILE* out) {
+    read_existing(name);
+    std::filesystem::path log = m_registry.console_log(name);
+    std::uint64_t offset = 0;
+    std::vector<char> buffer(64 * 1024);
+    auto drain = [&] {
+        std::FILE* file = std::fopen(log.c_str(), "rb");
+        if (!file)
+            return;
+        std::fseek(file, 0, SEEK_END);
+        long size = std::ftell(file);
+        if (size >= 0 && static_cast<std::uint64_t>(size) < offset)
+            offset = 0;  // a new boot started a new log
+        std::fseek(file, static_cast<long>(offset), SEEK_SET);
+        std::size_t n;
+        while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
+            std::fwrite(buffer.data(), 1, n, out);
+            offset += n;
+        }
+        std::fclose(file);
+        std::fflush(out);
+    };
+    drain();
+    if (follow == Follow::No)
+        return;
+    while (true) {
+        bool running;
+        {
+            auto lock = m_registry.lock();
+            auto record = m_registry.read(name);
+            running = record && is_running(*record);
+        }
+        drain();
+        if (!running)
+            return;
+        std::this_thread::sleep_for(kLogPollInterval);
+    }
+}
+
+} // namespace ops

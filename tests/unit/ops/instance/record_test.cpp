@@ -1,0 +1,77 @@
+// Tests for ops/instance/record.cpp: instance.json round trips, strict reading, names, -p.
+#include "ops/instance/record.h"
+
+#include "ops/base/error.h"
+
+#include <gtest/gtest.h>
+
+namespace ops {
+namespace {
+
+InstanceRecord sample() {
+    InstanceRecord record;
+    record.name = "web-1";
+    record.image = "/home/u/.ops/images/web";
+    record.disk = "/home/u/.ops/instances/web-1/disk.raw";
+    record.kernel = "/opt/ops/kernel.elf";
+    record.memory_mib = 512;
+    record.cpus = 2;
+    record.ports = {{8080, 80}, {9000, 9000}};
+    record.created = 1700000000;
+    record.started = 1700000001;
+    record.pid = 4242;
+    record.argv = {"qemu-system-x86_64", "-m", "512M"};
+    record.accel = "tcg";
+    return record;
+}
+
+TEST(InstanceRecord, RoundTrips) {
+    InstanceRecord record = sample();
+    EXPECT_EQ(instance_record_from_json(instance_record_to_json(record), "x.json"), record);
+}
+
+TEST(InstanceRecord, RejectsBadInput) {
+    std::string good = instance_record_to_json(sample());
+    EXPECT_THROW(instance_record_from_json("", "x"), Error);
+    EXPECT_THROW(instance_record_from_json("[]", "x"), Error);
+    EXPECT_THROW(instance_record_from_json(std::string(kMaxInstanceRecordBytes + 1, ' '), "x"), Error);
+    for (const char* key : {"name", "pid", "argv", "ports", "version"}) {
+        std::string text = good;
+        auto at = text.find(std::string("\"") + key + "\"");
+        ASSERT_NE(at, std::string::npos);
+        text.replace(at + 1, 1, "X");  // rename the key
+        EXPECT_THROW(instance_record_from_json(text, "x"), Error) << key;
+    }
+    std::string bad_name = good;
+    auto at = bad_name.find("\"name\": \"web-1\"");
+    ASSERT_NE(at, std::string::npos);
+    bad_name.replace(at + 9, 5, "../up");
+    EXPECT_THROW(instance_record_from_json(bad_name, "x"), Error);
+}
+
+TEST(InstanceName, Rules) {
+    EXPECT_TRUE(is_valid_instance_name("web"));
+    EXPECT_TRUE(is_valid_instance_name("Web_1.2-x"));
+    EXPECT_FALSE(is_valid_instance_name(""));
+    EXPECT_FALSE(is_valid_instance_name(".hidden"));
+    EXPECT_FALSE(is_valid_instance_name("-x"));
+    EXPECT_FALSE(is_valid_instance_name("a/b"));
+    EXPECT_FALSE(is_valid_instance_name(".."));
+    EXPECT_FALSE(is_valid_instance_name("a b"));
+    EXPECT_TRUE(is_valid_instance_name(std::string(kMaxInstanceNameLength, 'a')));
+    EXPECT_FALSE(is_valid_instance_name(std::string(kMaxInstanceNameLength + 1, 'a')));
+    EXPECT_THROW(check_instance_name("a/b"), Error);
+}
+
+TEST(PortForwards, Parse) {
+    EXPECT_EQ(parse_port_forwards({"8080"}), (std::vector<PortForward>{{8080, 8080}}));
+    EXPECT_EQ(parse_port_forwards({"8080:80", "9000,9001:1"}),
+              (std::vector<PortForward>{{8080, 80}, {9000, 9000}, {9001, 1}}));
+    EXPECT_EQ(format_port_forwards(parse_port_forwards({"8080:80,9000"})), "8080:80,9000");
+    for (const char* bad : {"", "0", "65536", "80:", ":80", "a", "80,", "1:2:3", "-1", "08x"})
+        EXPECT_THROW(parse_port_forwards({bad}), Error) << bad;
+    EXPECT_THROW(parse_port_forwards({"8080", "8080:81"}), Error);
+}
+
+} // namespace
+} // namespace ops
