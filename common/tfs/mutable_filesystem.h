@@ -24,8 +24,9 @@ constexpr uint64_t kMaxFileBytes = 1ull << 50;
 // the Nanos kernel does (6.8).
 constexpr size_t kReservedLogExtensions = 2;
 // One write() is applied in steps of at most one maximal extent, each with at most this many
-// extent changes, so every step's records fit the log tail's bounds.
-constexpr size_t kMaxExtentChangesPerStep = 64;
+// extent changes, so every step's records fit the log tail's bounds. The step's plan lives on the
+// stack (2 pieces of 32 bytes per change: 2 KiB).
+constexpr size_t kMaxExtentChangesPerStep = 32;
 
 // Times in the 32.32 fixed point of tfs.md 6.6. `set_*` say which to change.
 struct NodeTimes {
