@@ -2,41 +2,7 @@
 // CPU does not, the vector number, then the general registers, and calls handle_trap(frame).
 #define FRAME_CS_OFFSET (18 * 8)
 
-.macro push_registers
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-.endm
-
-.macro pop_registers
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
-.endm
+#include "arch/x86_64/frame_macros.h"
 
 .macro stub vector
     .align 16

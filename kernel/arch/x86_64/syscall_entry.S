@@ -2,6 +2,8 @@
 // per-CPU block at %gs), builds a TrapFrame identical to an interrupt's, calls
 // handle_syscall(frame) with interrupts enabled, and returns with SYSRET (or IRET when the frame
 // was changed to something SYSRET cannot restore).
+#include "arch/x86_64/frame_macros.h"
+
 #define PERCPU_KERNEL_STACK 8
 #define PERCPU_USER_RSP 16
 #define USER_CS 0x2b
@@ -20,21 +22,7 @@ syscall_entry:
     push %rcx                       // user rip
     push $0                         // error code
     push $-1                        // vector: marks a syscall frame
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    push_registers
     cld
     mov %rsp, %rdi
     sti
