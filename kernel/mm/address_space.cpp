@@ -1,5 +1,6 @@
 // address_space.cpp: region list operations and demand paging.
 #include "mm/address_space.h"
+#include "arch/x86_64/cpu.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
@@ -296,8 +297,12 @@ bool AddressSpace::handle_fault(u64 address, u64 error_code) {
     if (r->protection == Protection::None)
         return false;
     u64 va = align_down(address, PAGE_SIZE);
-    if (user_page_physical(va))
-        return false;
+    if (user_page_physical(va)) {
+        // Another CPU mapped it while this fault waited for the kernel lock: the access is
+        // allowed (checked above), so let it run again. Drop any stale entry of ours first.
+        cpu::invlpg(va);
+        return true;
+    }
     auto phys = physical_allocate();
     if (phys.is_error())
         return false;
