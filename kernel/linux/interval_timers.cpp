@@ -4,6 +4,7 @@
 #include "linux/interval_timers.h"
 #include "linux/process.h"
 #include "linux/signals.h"
+#include "linux/time_values.h"
 #include "sched/timer.h"
 #include "time/clock.h"
 
@@ -117,7 +118,7 @@ Result<void> itimer_set(int which, const LinuxItimerval& value, LinuxItimerval* 
     t.signo = signals[which];
     t.notify = SIGEV_SIGNAL;
     u64 first = timeval_to_ns(value.value);
-    arm(t, first ? monotonic_ns() + first : 0, timeval_to_ns(value.interval));
+    arm(t, first ? deadline_after(monotonic_ns(), first) : 0, timeval_to_ns(value.interval));
     return {};
 }
 
@@ -157,10 +158,7 @@ Result<int> posix_timer_create(const PosixTimerRequest& request) {
 
 Result<void> posix_timer_set(int id, bool absolute, const LinuxItimerspec& value, LinuxItimerspec* old) {
     ProgramTimer* t = TRY(posix_timer(id));
-    if (value.value.nanoseconds < 0 || value.value.nanoseconds >= i64(NS) || value.value.seconds < 0 ||
-        value.interval.nanoseconds < 0 || value.interval.nanoseconds >= i64(NS) ||
-        value.interval.seconds < 0)
-        return Errno::EINVAL;
+    TRY(check_itimerspec(value.interval, value.value));
     if (old)
         *old = LinuxItimerspec{ns_to_timespec(t->interval_ns), ns_to_timespec(remaining(*t))};
     u64 first = timespec_to_ns(value.value);
@@ -169,7 +167,7 @@ Result<void> posix_timer_set(int id, bool absolute, const LinuxItimerspec& value
         int clock = t->clock == 2 || t->clock == 3 ? 1 : t->clock;
         u64 now = TRY(clock_now(clock));
         u64 mono = monotonic_ns();
-        deadline = absolute ? (first > now ? mono + (first - now) : mono) : mono + first;
+        deadline = absolute ? (first > now ? mono + (first - now) : mono) : deadline_after(mono, first);
     }
     arm(*t, deadline, timespec_to_ns(value.interval));
     return {};

@@ -6,6 +6,7 @@
 #include "linux/abi/structs.h"
 #include "linux/process.h"
 #include "linux/syscalls.h"
+#include "linux/time_values.h"
 #include "mm/heap.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
@@ -35,16 +36,12 @@ Result<u64> deadline_from_timespec(UserIn<LinuxTimespec> timeout, bool* no_wait)
     *no_wait = false;
     if (timeout.is_null())
         return u64(0);
-    LinuxTimespec t;
-    TRY(copy_from_user(&t, timeout));
-    if (t.seconds < 0 || t.nanoseconds < 0 || t.nanoseconds >= 1000000000)
-        return Errno::EINVAL;
-    u64 ns = u64(t.seconds) * 1000000000 + u64(t.nanoseconds);
+    u64 ns = TRY(copy_timespec_ns(timeout));
     if (ns == 0) {
         *no_wait = true;
         return u64(0);
     }
-    return monotonic_ns() + ns;
+    return deadline_after(monotonic_ns(), ns);
 }
 
 // Swaps in a temporary signal mask for the wait (ppoll, pselect6, epoll_pwait).
@@ -287,7 +284,7 @@ Result<u64> sys_select(int nfds, u64 read_set, u64 write_set, u64 except_set,
             return Errno::EINVAL;
         u64 ns = u64(t.seconds) * 1000000000 + u64(t.microseconds) * 1000;
         no_wait = ns == 0;
-        deadline = ns ? monotonic_ns() + ns : 0;
+        deadline = ns ? deadline_after(monotonic_ns(), ns) : 0;
     }
     return do_select(nfds, read_set, write_set, except_set, deadline, no_wait);
 }

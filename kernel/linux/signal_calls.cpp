@@ -5,6 +5,7 @@
 #include "linux/signals.h"
 #include "linux/abi/structs.h"
 #include "linux/syscalls.h"
+#include "linux/time_values.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
 
@@ -176,13 +177,9 @@ Result<u64> sys_rt_sigtimedwait(UserIn<u64> set, UserOut<u8> info, UserIn<LinuxT
     u64 deadline = 0;
     bool no_wait = false;
     if (!timeout.is_null()) {
-        LinuxTimespec t;
-        TRY(copy_from_user(&t, timeout));
-        if (t.seconds < 0 || t.nanoseconds < 0 || t.nanoseconds >= 1000000000)
-            return Errno::EINVAL;
-        u64 ns = u64(t.seconds) * 1000000000 + u64(t.nanoseconds);
+        u64 ns = TRY(copy_timespec_ns(timeout));
         no_wait = ns == 0;
-        deadline = monotonic_ns() + ns;
+        deadline = deadline_after(monotonic_ns(), ns);
     }
     Thread& self = *current_thread();
     SignalInfo got;

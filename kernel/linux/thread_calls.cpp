@@ -6,6 +6,7 @@
 #include "linux/process.h"
 #include "linux/signals.h"
 #include "linux/syscalls.h"
+#include "linux/time_values.h"
 #include "sched/futex.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
@@ -62,14 +63,10 @@ Result<u64> create_thread(u64 flags, u64 stack, u64 parent_tid, u64 child_tid, u
 Result<u64> deadline_of(u64 timeout, bool absolute, bool realtime) {
     if (!timeout)
         return u64(0);
-    LinuxTimespec t;
-    TRY(copy_from_user(&t, UserIn<LinuxTimespec>(timeout)));
-    if (t.seconds < 0 || t.nanoseconds < 0 || t.nanoseconds >= 1000000000)
-        return Errno::EINVAL;
-    u64 ns = u64(t.seconds) * 1000000000 + u64(t.nanoseconds);
+    u64 ns = TRY(copy_timespec_ns(UserIn<LinuxTimespec>(timeout)));
     u64 now = monotonic_ns();
     if (!absolute)
-        return now + ns;
+        return deadline_after(now, ns);
     if (realtime) {
         u64 real = realtime_ns();
         return ns > real ? now + (ns - real) : now;

@@ -1,6 +1,7 @@
 // time_calls.cpp: clock and sleep syscalls over time/clock.cpp.
 #include "linux/abi/structs.h"
 #include "linux/syscalls.h"
+#include "linux/time_values.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
 
@@ -30,15 +31,7 @@ Result<u64> now_for(int clock) {
     }
 }
 
-Result<u64> duration_of(UserIn<LinuxTimespec> user) {
-    LinuxTimespec t;
-    TRY(copy_from_user(&t, user));
-    if (t.seconds < 0 || t.nanoseconds < 0 || t.nanoseconds >= i64(NS))
-        return Errno::EINVAL;
-    if (u64(t.seconds) > (~0ull - u64(t.nanoseconds)) / NS)
-        return ~0ull;
-    return u64(t.seconds) * NS + u64(t.nanoseconds);
-}
+Result<u64> duration_of(UserIn<LinuxTimespec> user) { return copy_timespec_ns(user); }
 } // namespace
 
 Result<u64> sys_clock_gettime(int clock, UserOut<LinuxTimespec> out) {

@@ -6,6 +6,7 @@
 #include "linux/interval_timers.h"
 #include "linux/process.h"
 #include "linux/syscalls.h"
+#include "linux/time_values.h"
 #include "mm/heap.h"
 #include "sched/timer.h"
 #include "time/clock.h"
@@ -64,7 +65,7 @@ class TimerDescriptor final : public Inode {
         }
         u64 now = TRY(clock_now(m_clock));
         u64 mono = monotonic_ns();
-        timer_start(&m_timer, absolute ? (first > now ? mono + (first - now) : mono) : mono + first);
+        timer_start(&m_timer, absolute ? (first > now ? mono + (first - now) : mono) : deadline_after(mono, first));
         return {};
     }
 
@@ -116,10 +117,7 @@ Result<u64> sys_timerfd_settime(int fd, int flags, UserIn<LinuxItimerspec> value
     TimerDescriptor* timer = TRY(timer_descriptor(fd));
     LinuxItimerspec next;
     TRY(copy_from_user(&next, value));
-    if (next.value.nanoseconds < 0 || next.value.nanoseconds >= 1000000000 ||
-        next.value.seconds < 0 || next.interval.nanoseconds < 0 ||
-        next.interval.nanoseconds >= 1000000000 || next.interval.seconds < 0)
-        return Errno::EINVAL;
+    TRY(check_itimerspec(next.interval, next.value));
     LinuxItimerspec old;
     TRY(timer->set(flags & TFD_TIMER_ABSTIME, next, &old));
     if (!old_value.is_null())
