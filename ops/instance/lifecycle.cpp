@@ -1,5 +1,6 @@
 // lifecycle.cpp: instance create/list/start/stop/reboot/delete/logs over the registry.
 #include "ops/instance/lifecycle.h"
+#include "ops/store/bounded_read.h"
 
 #include "ops/base/error.h"
 #include "ops/instance/qmp.h"
@@ -29,14 +30,6 @@ std::uint64_t realtime_ns_now() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count());
-}
-
-std::string read_bounded(const std::filesystem::path& path, std::size_t limit) {
-    std::ifstream file(path, std::ios::binary);
-    std::string text(limit, '\0');
-    file.read(text.data(), static_cast<std::streamsize>(limit));
-    text.resize(static_cast<std::size_t>(file.gcount()));
-    return text;
 }
 
 [[noreturn]] void no_such_instance(const std::string& name) {
@@ -113,7 +106,7 @@ InstanceStatus Instances::status_locked(const std::string& name, InstanceRecord 
         std::filesystem::remove(m_registry.qmp_socket(name), ignored);
         status.cleaned_stale = true;
     }
-    ExitLine line = parse_exit_line(read_bounded(m_registry.exit_channel(name), kMaxExitChannelBytes));
+    ExitLine line = parse_exit_line(read_bounded(m_registry.exit_channel(name), kMaxExitChannelBytes).value_or(""));
     switch (line.kind) {
     case ExitLine::Kind::Exit:
         status.state = InstanceState::Exited;

@@ -3,6 +3,7 @@
 
 #include "ops/base/error.h"
 #include "ops/store/atomic_file.h"
+#include "ops/store/bounded_read.h"
 #include "ops/store/paths.h"
 
 #include <algorithm>
@@ -54,25 +55,14 @@ std::optional<InstanceRecord> InstanceRegistry::read(std::string_view name) cons
     if (!is_valid_instance_name(name))
         return std::nullopt;
     std::filesystem::path path = record_path(name);
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        if (errno == ENOENT)
+    int open_errno = 0;
+    std::optional<std::string> text = read_bounded(path, kMaxInstanceRecordBytes + 1, &open_errno);
+    if (!text) {
+        if (open_errno == ENOENT)
             return std::nullopt;
-        throw Error("cannot read " + path.string() + ": " + std::strerror(errno), "");
+        throw Error("cannot read " + path.string() + ": " + std::strerror(open_errno), "");
     }
-    std::string text(kMaxInstanceRecordBytes + 1, '\0');
-    std::size_t used = 0;
-    while (used < text.size()) {
-        ssize_t n = ::read(fd, text.data() + used, text.size() - used);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        used += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    text.resize(used);
-    InstanceRecord record = instance_record_from_json(text, path);
+    InstanceRecord record = instance_record_from_json(*text, path);
     if (record.name != name)
         throw Error("instance record " + path.string() + " names \"" + record.name + "\"",
                     "remove that directory or rename it back");

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "ops/base/error.h"
+#include "ops/store/bounded_read.h"
 #include "ops/vmm/qemu_args.h"
 
 #include <cerrno>
@@ -114,27 +115,6 @@ private:
     std::filesystem::path m_path;
 };
 
-// Reads at most kMaxExitChannelBytes of the exit channel; nullopt-like flag when it is absent.
-std::string read_exit_channel(const std::filesystem::path& path, bool& exists) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    exists = fd >= 0;
-    if (fd < 0)
-        return {};
-    std::string content(kMaxExitChannelBytes, '\0');
-    std::size_t used = 0;
-    while (used < content.size()) {
-        ssize_t n = ::read(fd, content.data() + used, content.size() - used);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        used += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-    content.resize(used);
-    return content;
-}
-
 } // namespace
 
 RunOutcome run_vm(const RunRequest& request) {
@@ -189,7 +169,9 @@ RunOutcome run_vm(const RunRequest& request) {
     end.exited = WIFEXITED(wait_status);
     end.status = end.exited ? WEXITSTATUS(wait_status) : WTERMSIG(wait_status);
     end.forwarded_signal = g_forwarded_signal;
-    std::string content = read_exit_channel(exit_channel, end.exit_channel_exists);
+    std::optional<std::string> channel = read_bounded(exit_channel, kMaxExitChannelBytes);
+    end.exit_channel_exists = channel.has_value();
+    std::string content = channel.value_or("");
     return decide_run_outcome(parse_exit_line(content), end);
 }
 
