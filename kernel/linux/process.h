@@ -24,7 +24,14 @@ struct Process {
     KernelSigaction actions[SIGNAL_COUNT] = {};
     bool trace = false;         // --trace: unimplemented calls and faults are reported
     bool trace_all = false;     // debugsyscalls: every call is reported
-    u64 rlimit_stack = 8 * MiB;
+    // Resource limits as the program set them (prlimit64), indexed by RLIMIT_*; initialised by
+    // process_calls.cpp on first use.
+    struct Limit {
+        u64 current;
+        u64 maximum;
+    };
+    Limit limits[16] = {};
+    bool limits_ready = false;
 };
 
 Process& current_process();

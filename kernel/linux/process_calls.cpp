@@ -15,15 +15,23 @@ constexpr u32 RLIMIT_NOFILE = 7;
 constexpr u32 RLIMIT_COUNT = 16;
 constexpr u64 RLIM_INFINITY = ~0ull;
 
-LinuxRlimit limit_of(u32 resource) {
-    switch (resource) {
-    case RLIMIT_STACK:
-        return {current_process().rlimit_stack, RLIM_INFINITY};
-    case RLIMIT_NOFILE:
-        return {u64(FdTable::MAX_FDS), u64(FdTable::MAX_FDS)};
-    default:
-        return {RLIM_INFINITY, RLIM_INFINITY};
+// The kernel's fixed bounds: no more descriptors than the table holds (Linux's nr_open plays
+// this role), everything else unlimited until something enforces it.
+Process::Limit* limits() {
+    Process& p = current_process();
+    if (!p.limits_ready) {
+        for (auto& limit : p.limits)
+            limit = {RLIM_INFINITY, RLIM_INFINITY};
+        p.limits[RLIMIT_STACK] = {8 * MiB, RLIM_INFINITY};
+        p.limits[RLIMIT_NOFILE] = {u64(FdTable::MAX_FDS), u64(FdTable::MAX_FDS)};
+        p.limits_ready = true;
     }
+    return p.limits;
+}
+
+LinuxRlimit limit_of(u32 resource) {
+    Process::Limit limit = limits()[resource];
+    return {limit.current, limit.maximum};
 }
 } // namespace
 
@@ -71,10 +79,12 @@ Result<u64> sys_prlimit64(int pid, u32 resource, UserIn<LinuxRlimit> new_limit,
         TRY(copy_from_user(&limit, new_limit));
         if (limit.current > limit.maximum)
             return Errno::EINVAL;
-        if (resource == RLIMIT_STACK)
-            current_process().rlimit_stack = limit.current;
-        // Other limits are not enforced beyond their fixed values; raising them is accepted
-        // as Linux would for root.
+        // The descriptor table cannot grow: raising past it fails as raising past nr_open does.
+        if (resource == RLIMIT_NOFILE && limit.maximum > u64(FdTable::MAX_FDS))
+            return Errno::EPERM;
+        // Recorded so getrlimit reports it. FIXME: not enforced yet (a lowered RLIMIT_NOFILE
+        // does not shrink the descriptor table, RLIMIT_AS does not bound mmap).
+        limits()[resource] = {limit.current, limit.maximum};
     }
     return 0;
 }
