@@ -5,6 +5,7 @@
 #include "lib/string.h"
 #include "linux/abi/structs.h"
 #include "linux/missing_files.h"
+#include "linux/file_locks.h"
 #include "linux/process.h"
 #include "linux/signals.h"
 #include "linux/syscalls.h"
@@ -463,6 +464,8 @@ Result<u64> sys_fcntl(int fd, int command, u64 argument) {
         return 0;
     }
     default:
+        if (is_record_lock_command(command))
+            return fcntl_lock(file, command, argument);
         return Errno::EINVAL;
     }
 }

@@ -6,8 +6,12 @@
 #include "lib/random.h"
 #include "lib/string.h"
 #include "linux/abi/structs.h"
+#include "linux/abi/sysinfo.h"
 #include "linux/process.h"
 #include "linux/syscalls.h"
+#include "mm/layout.h"
+#include "mm/physical.h"
+#include "time/clock.h"
 
 namespace {
 constexpr u32 RLIMIT_STACK = 3;
@@ -160,4 +164,18 @@ Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags) {
         done += n;
     }
     return length;
+}
+
+// sysinfo: uptime, RAM, the thread count. Sizes are in bytes with mem_unit 1, as 64-bit Linux
+// reports them (its totals always fit). Load averages are not sampled by the scheduler, so they
+// read 0 as on an idle machine; there is no swap and no high memory.
+Result<u64> sys_sysinfo(UserOut<LinuxSysinfo> out) {
+    LinuxSysinfo info = {};
+    info.uptime = i64(monotonic_ns() / 1000000000);
+    info.totalram = physical_total_pages() * PAGE_SIZE;
+    info.freeram = physical_free_pages() * PAGE_SIZE;
+    info.procs = u16(min<u64>(live_thread_count(), 0xffff));
+    info.mem_unit = 1;
+    TRY(copy_to_user(out, &info));
+    return 0;
 }

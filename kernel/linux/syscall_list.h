@@ -18,6 +18,7 @@
     S(107, geteuid) S(108, getegid) S(110, getppid) S(158, arch_prctl) S(186, gettid)            \
     S(218, set_tid_address) S(231, exit_group) S(273, set_robust_list) S(302, prlimit64)         \
     S(24, sched_yield) S(204, sched_getaffinity) S(203, sched_setaffinity) S(318, getrandom)                  \
+    S(99, sysinfo)                                                                                 \
     /* time_calls.cpp */                                                                           \
     S(35, nanosleep) S(96, gettimeofday) S(201, time) S(228, clock_gettime)                      \
     S(229, clock_getres) S(230, clock_nanosleep)                                                   \

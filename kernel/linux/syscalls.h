@@ -12,6 +12,7 @@ struct LinuxTimespec;
 struct LinuxTimeval;
 struct LinuxUtsname;
 struct LinuxRlimit;
+struct LinuxSysinfo;
 
 // fs_calls.cpp
 Result<u64> sys_read(int fd, UserOut<u8> buffer, u64 count);
@@ -70,6 +71,7 @@ Result<u64> sys_arch_prctl(int code, u64 address);
 Result<u64> sys_sched_getaffinity(int pid, u64 size, UserOut<u8> mask);
 Result<u64> sys_sched_setaffinity(int pid, u64 size, UserIn<u8> mask);
 Result<u64> sys_getrandom(UserOut<u8> buffer, u64 length, u32 flags);
+Result<u64> sys_sysinfo(UserOut<LinuxSysinfo> out);
 
 // thread_calls.cpp
 Result<u64> sys_clone(u64 flags, u64 stack, u64 parent_tid, u64 child_tid, u64 tls);
