@@ -1,6 +1,8 @@
 // heap.cpp: size-class allocator. Each block has a 16-byte header recording its class (or page
-// count for large blocks) so kfree needs no size.
+// count for large blocks) so kfree needs no size. Interrupt handlers allocate too (the network
+// stack runs in its device's interrupt), so the free lists change only with interrupts off.
 #include "mm/heap.h"
+#include "arch/x86_64/interrupt_guard.h"
 #include "lib/panic.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -40,6 +42,7 @@ void* kmalloc(size_t size) {
     size_t total = size + HEADER;
     if (total < size)
         return nullptr;
+    InterruptGuard guard;
     for (int c = 0; c < CLASS_COUNT; c++) {
         if (total > class_size(c))
             continue;
@@ -65,6 +68,7 @@ void kfree(void* p) {
     if (!p)
         return;
     auto* header = reinterpret_cast<u64*>(static_cast<u8*>(p) - HEADER);
+    InterruptGuard guard;
     if ((header[0] & 0xffffffffff000000ull) == LARGE_MARK) {
         physical_free(virt_to_phys(header), header[0] & 0xffffff);
         return;

@@ -1,6 +1,7 @@
 // physical.cpp: bitmap page allocator. One bit per 4 KiB page of the physical address range;
 // set = used. The bitmap sits right after the kernel image.
 #include "mm/physical.h"
+#include "arch/x86_64/interrupt_guard.h"
 #include "arch/x86_64/pvh.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -62,6 +63,7 @@ u64 physical_free_pages() { return g_free_pages; }
 u64 physical_total_pages() { return g_total_pages; }
 
 Result<u64> physical_allocate(u64 count) {
+    InterruptGuard guard; // interrupt handlers allocate too (heap.cpp)
     if (count == 0 || count > g_free_pages)
         return Errno::ENOMEM;
     for (int pass = 0; pass < 2; pass++) {
@@ -92,6 +94,7 @@ Result<u64> physical_allocate(u64 count) {
 }
 
 void physical_free(u64 phys, u64 count) {
+    InterruptGuard guard;
     u64 first = phys / PAGE_SIZE;
     for (u64 p = first; p < first + count; p++) {
         ASSERT(is_used(p));
