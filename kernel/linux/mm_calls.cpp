@@ -1,7 +1,9 @@
-// mm_calls.cpp: mmap family argument checks; the work is in mm/address_space.cpp. Private file
-// mappings are filled by reading the file (a copy, as MAP_PRIVATE semantics allow); shared
-// file mappings need the page cache and return ENODEV until it lands.
+// mm_calls.cpp: mmap family argument checks; the work is in mm/address_space.cpp. File
+// mappings are filled by reading the file when mapped; MAP_SHARED ones write the pages the
+// program changed back to the file on msync, munmap and exit (there is no page cache shared
+// with read()/write() yet, so the file shows the changes only from then on).
 #include "fs/open_file.h"
+#include "linux/abi/structs.h"
 #include "linux/process.h"
 #include "linux/syscalls.h"
 #include "mm/address_space.h"
@@ -15,6 +17,41 @@ constexpr int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 constexpr int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03;
 constexpr int MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
 constexpr int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+
+// A file mapping's hold on an open file description: one reference on the description for as
+// long as any region (or piece of one after munmap/mprotect splits) refers to it.
+class OpenFileMapping final : public MappedFile {
+  public:
+    static Result<OpenFileMapping*> create(OpenFile* file) {
+        auto* mapping = make<OpenFileMapping>(file);
+        if (!mapping)
+            return Errno::ENOMEM;
+        return mapping;
+    }
+    explicit OpenFileMapping(OpenFile* file) : m_file(file) { file->references++; }
+
+    void acquire() override { m_regions++; }
+    void release() override {
+        if (--m_regions)
+            return;
+        open_file_release(m_file);
+        destroy(this);
+    }
+    Result<u64> read(u64 offset, u8* buffer, u64 length) override {
+        return TRY(m_file->inode->read(offset, buffer, length));
+    }
+    Result<void> write(u64 offset, const u8* buffer, u64 length) override {
+        u64 written = TRY(m_file->inode->write(offset, buffer, length));
+        if (written != length)
+            return Errno::EIO;
+        return {};
+    }
+    u64 size() override { return m_file->inode->size(); }
+
+  private:
+    OpenFile* m_file;
+    u32 m_regions = 0;
+};
 
 Protection protection_of(int prot) {
     Protection p = Protection::None;
@@ -43,43 +80,30 @@ Result<u64> sys_mmap(u64 address, u64 length, int prot, int flags, int fd, u64 o
     else if (address)
         placement = MapPlacement::Hint;
 
-    OpenFile* file = nullptr;
-    if (!(flags & MAP_ANONYMOUS)) {
-        file = TRY(current_process().fds.get(fd));
-        if (!file->readable())
-            return Errno::EACCES;
-        if (file->inode->type() != InodeType::Regular)
-            return Errno::ENODEV;
-        if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-            return Errno::ENODEV; // FIXME: shared writable file mappings need the page cache
-    }
-    AddressSpace& space = current_address_space();
-    u64 start = TRY(space.map(address, length, protection_of(prot), placement,
-                              file ? intern_region_name(file->path) : nullptr));
-    if (file) {
-        // Fill from the file now; bytes past its end stay zero.
-        u64 size = file->inode->size();
-        u64 available = offset < size ? min(length, size - offset) : 0;
-        constexpr u64 CHUNK = 64 * KiB;
-        u8* buffer = available ? static_cast<u8*>(kmalloc(CHUNK)) : nullptr;
-        if (available && !buffer) {
-            (void)space.unmap(start, length);
-            return Errno::ENOMEM;
-        }
-        for (u64 done = 0; done < available;) {
-            u64 n = min(available - done, CHUNK);
-            auto got = file->inode->read(offset + done, buffer, n);
-            if (got.is_error() || space.write_bytes(start + done, buffer, got.value()).is_error()) {
-                kfree(buffer);
-                (void)space.unmap(start, length);
-                return Errno::EIO;
-            }
-            if (got.value() < n)
-                break;
-            done += n;
-        }
-        kfree(buffer);
-    }
+    if (flags & MAP_ANONYMOUS)
+        return current_address_space().map(address, length, protection_of(prot), placement);
+
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (!file->readable())
+        return Errno::EACCES;
+    if (file->inode->type() != InodeType::Regular)
+        return Errno::ENODEV;
+    bool shared = type != MAP_PRIVATE;
+    // Linux: a shared mapping may be written only through a descriptor open for writing, and
+    // never through an append-only one; mprotect checks the same later (may_write).
+    bool may_write = file->writable() && !(file->flags & u32(linux_flags::O_APPEND));
+    if (shared && (prot & PROT_WRITE) && !may_write)
+        return Errno::EACCES;
+    if (offset + align_up(length, PAGE_SIZE) < offset)
+        return Errno::EOVERFLOW;
+    OpenFileMapping* mapping = TRY(OpenFileMapping::create(file));
+    // The region's reference keeps the mapping alive; take one here so a failed map() that
+    // never took its own still frees it below.
+    mapping->acquire();
+    auto start = current_address_space().map(address, length, protection_of(prot), placement,
+                                             intern_region_name(file->path),
+                                             FileBacking{mapping, offset, shared, may_write});
+    mapping->release();
     return start;
 }
 
@@ -95,15 +119,27 @@ Result<u64> sys_munmap(u64 address, u64 length) {
     return 0;
 }
 
-Result<u64> sys_brk(u64 address) { return current_address_space().brk(address); }
+Result<u64> sys_brk(u64 address) {
+    return current_address_space().brk(address);
+}
+
+Result<u64> sys_msync(u64 address, u64 length, int flags) {
+    constexpr int MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+    if (address % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return Errno::EINVAL;
+    // MS_ASYNC writes back at once too: the program cannot tell the difference. MS_INVALIDATE
+    // has nothing to do: no other mapping of the file holds a separate copy of these pages.
+    TRY(current_address_space().sync(address, length));
+    return 0;
+}
 
 Result<u64> sys_mremap(u64 old_address, u64 old_length, u64 new_length, int flags,
                        u64 new_address) {
     if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED))
         return Errno::EINVAL;
     return current_address_space().remap(old_address, old_length, new_length,
-                                         flags & MREMAP_MAYMOVE, flags & MREMAP_FIXED,
-                                         new_address);
+                                         flags & MREMAP_MAYMOVE, flags & MREMAP_FIXED, new_address);
 }
 
 Result<u64> sys_madvise(u64 address, u64 length, int advice) {

@@ -4,6 +4,7 @@
 #include "dev/serial.h"
 #include "lib/format.h"
 #include "linux/missing_files.h"
+#include "mm/address_space.h"
 
 namespace {
 Process g_process;
@@ -15,6 +16,7 @@ bool process_tracing() { return g_process.trace; }
 
 void process_exit(int status) {
     cpu::disable_interrupts();
+    current_address_space().sync_all(); // MAP_SHARED changes reach their files
     missing_files_report();
     char line[32];
     format(line, sizeof(line), "exit %d", status & 0xff);

@@ -41,10 +41,11 @@ const char* exe_path() { return current_process().exe; }
 size_t generate_maps(char* out, size_t capacity) {
     Writer w{out, capacity};
     for (const Region* r = current_address_space().regions(); r; r = r->next) {
-        w.add("%012lx-%012lx %c%c%cp 00000000 00:00 0", r->start, r->end,
+        w.add("%012lx-%012lx %c%c%c%c %08lx 00:00 0", r->start, r->end,
               has(r->protection, Protection::Read) ? 'r' : '-',
               has(r->protection, Protection::Write) ? 'w' : '-',
-              has(r->protection, Protection::Execute) ? 'x' : '-');
+              has(r->protection, Protection::Execute) ? 'x' : '-', r->shared_file() ? 's' : 'p',
+              r->backing.offset);
         if (r->name)
             w.add("%*s%s", 10, "", r->name);
         w.add("\n");

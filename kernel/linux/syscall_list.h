@@ -13,6 +13,7 @@
     S(439, faccessat2)                                                                             \
     /* mm_calls.cpp */                                                                             \
     S(9, mmap) S(10, mprotect) S(11, munmap) S(12, brk) S(25, mremap) S(28, madvise)             \
+    S(26, msync)                                                                                   \
     /* process_calls.cpp */                                                                        \
     S(39, getpid) S(60, exit) S(63, uname) S(97, getrlimit) S(102, getuid) S(104, getgid)        \
     S(107, geteuid) S(108, getegid) S(110, getppid) S(158, arch_prctl) S(186, gettid)            \

@@ -54,6 +54,7 @@ Result<u64> sys_munmap(u64 address, u64 length);
 Result<u64> sys_brk(u64 address);
 Result<u64> sys_mremap(u64 old_address, u64 old_length, u64 new_length, int flags, u64 new_address);
 Result<u64> sys_madvise(u64 address, u64 length, int advice);
+Result<u64> sys_msync(u64 address, u64 length, int flags);
 
 // process_calls.cpp
 Result<u64> sys_getpid();

@@ -1,4 +1,5 @@
-// address_space.cpp: region list operations and demand paging.
+// address_space.cpp: region list operations, demand paging, and file mappings (filled from the
+// file when mapped; MAP_SHARED ones write their changed pages back on msync, munmap and exit).
 #include "mm/address_space.h"
 #include "arch/x86_64/cpu.h"
 #include "lib/string.h"
@@ -17,10 +18,28 @@ constexpr u64 PF_INSTRUCTION = 1 << 4;
 // mmap never hands out addresses below this (the first 64 KiB stay unmapped, as Linux's
 // vm.mmap_min_addr), so null pointer dereferences always fault.
 constexpr u64 MMAP_MIN_ADDRESS = 0x10000;
+// Write-back takes the dirty bits of this many pages, shoots the TLBs down once, then writes.
+constexpr u64 WRITE_BACK_BATCH = 64;
+// Reads from the file when filling a mapping go through a bounce buffer of this size.
+constexpr u64 FILL_CHUNK = 64 * KiB;
+
+// Whether `next` continues `region` so the two can be one region.
+bool continues(const Region& region, const Region& next) {
+    if (region.end != next.start || region.protection != next.protection ||
+        region.name != next.name)
+        return false;
+    const FileBacking &a = region.backing, &b = next.backing;
+    if (!a.file && !b.file)
+        return true;
+    return a.file == b.file && a.shared == b.shared && a.may_write == b.may_write &&
+           b.offset == a.offset + (region.end - region.start);
+}
 
 } // namespace
 
-AddressSpace& current_address_space() { return g_address_space; }
+AddressSpace& current_address_space() {
+    return g_address_space;
+}
 
 bool handle_page_fault(u64 address, u64 error_code) {
     return g_address_space.handle_fault(address, error_code);
@@ -61,10 +80,10 @@ Result<u64> AddressSpace::find_free(u64 length) const {
 void AddressSpace::merge_adjacent() {
     for (Region* r = m_regions; r && r->next;) {
         Region* n = r->next;
-        if (r->end == n->start && r->protection == n->protection && r->name == n->name) {
+        if (continues(*r, *n)) {
             r->end = n->end;
             r->next = n->next;
-            destroy(n);
+            destroy_region(n);
             continue;
         }
         r = n;
@@ -83,11 +102,80 @@ Result<void> AddressSpace::split_at(u64 address) {
     Region* r = find(address);
     if (!r || r->start == address)
         return {};
-    auto* tail = make<Region>(Region{address, r->end, r->protection, r->next, r->name});
+    FileBacking backing = r->backing;
+    if (backing.file)
+        backing.offset += address - r->start;
+    auto* tail = make<Region>(Region{address, r->end, r->protection, r->next, r->name, backing});
     if (!tail)
         return Errno::ENOMEM;
+    if (backing.file)
+        backing.file->acquire();
     r->end = address;
     r->next = tail;
+    return {};
+}
+
+void AddressSpace::destroy_region(Region* region) {
+    if (region->backing.file)
+        region->backing.file->release();
+    destroy(region);
+}
+
+Result<void> AddressSpace::fill_from_file(const Region& region, u64 start, u64 end) {
+    MappedFile* file = region.backing.file;
+    u64 offset = region.backing.offset + (start - region.start);
+    u64 size = file->size();
+    u64 available = offset < size ? min(end - start, size - offset) : 0;
+    if (!available)
+        return {};
+    u8* buffer = static_cast<u8*>(kmalloc(FILL_CHUNK));
+    if (!buffer)
+        return Errno::ENOMEM;
+    Result<void> result = {};
+    for (u64 done = 0; done < available;) {
+        u64 n = min(available - done, FILL_CHUNK);
+        auto got = file->read(offset + done, buffer, n);
+        if (got.is_error()) {
+            result = Errno::EIO;
+            break;
+        }
+        if (auto written = write_bytes(start + done, buffer, got.value()); written.is_error()) {
+            result = written;
+            break;
+        }
+        if (got.value() < n)
+            break;
+        done += n;
+    }
+    kfree(buffer);
+    return result;
+}
+
+Result<void> AddressSpace::write_back(const Region& region, u64 start, u64 end) {
+    MappedFile* file = region.backing.file;
+    for (u64 batch = start; batch < end; batch += WRITE_BACK_BATCH * PAGE_SIZE) {
+        u64 batch_end = min(end, batch + WRITE_BACK_BATCH * PAGE_SIZE);
+        u64 dirty = 0;
+        for (u64 va = batch; va < batch_end; va += PAGE_SIZE)
+            if (user_page_take_dirty(va))
+                dirty |= 1ull << ((va - batch) / PAGE_SIZE);
+        if (!dirty)
+            continue;
+        // Other CPUs must stop writing through entries that still say "dirty" before the page
+        // is copied, or a write after the copy would never be written back.
+        tlb_shootdown();
+        u64 size = file->size();
+        for (u64 va = batch; va < batch_end; va += PAGE_SIZE) {
+            if (!(dirty & (1ull << ((va - batch) / PAGE_SIZE))))
+                continue;
+            u64 offset = region.backing.offset + (va - region.start);
+            if (offset >= size)
+                break; // Linux writes nothing past the end of the file either
+            u64 phys = user_page_physical(va);
+            TRY(file->write(offset, static_cast<const u8*>(phys_to_virt(phys)),
+                            min(PAGE_SIZE, size - offset)));
+        }
+    }
     return {};
 }
 
@@ -100,7 +188,7 @@ void AddressSpace::release_pages(u64 start, u64 end) {
 }
 
 Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPlacement placement,
-                              const char* name) {
+                              const char* name, FileBacking backing) {
     if (length == 0)
         return Errno::EINVAL;
     length = align_up(length, PAGE_SIZE);
@@ -124,10 +212,18 @@ Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPl
         else
             start = TRY(find_free(length));
     }
-    auto* region = make<Region>(Region{start, start + length, protection, nullptr, name});
+    auto* region = make<Region>(Region{start, start + length, protection, nullptr, name, backing});
     if (!region)
         return Errno::ENOMEM;
+    if (backing.file)
+        backing.file->acquire();
     insert(region);
+    if (backing.file) {
+        if (auto filled = fill_from_file(*region, start, start + length); filled.is_error()) {
+            (void)unmap(start, length);
+            return filled.error();
+        }
+    }
     merge_adjacent();
     return start;
 }
@@ -144,9 +240,12 @@ Result<void> AddressSpace::unmap(u64 addr, u64 length) {
     while (*link) {
         Region* r = *link;
         if (r->start >= addr && r->end <= end) {
+            // munmap has no way to report a failed write-back; Linux loses it the same way.
+            if (r->shared_file())
+                (void)write_back(*r, r->start, r->end);
             release_pages(r->start, r->end);
             *link = r->next;
-            destroy(r);
+            destroy_region(r);
             continue;
         }
         link = &r->next;
@@ -161,11 +260,14 @@ Result<void> AddressSpace::protect(u64 addr, u64 length, Protection protection) 
     u64 end = align_up(addr + length, PAGE_SIZE);
     if (end < addr || end > USER_END)
         return Errno::ENOMEM;
-    // Linux: ENOMEM if any page of the range is unmapped.
+    // Linux: ENOMEM if any page of the range is unmapped; EACCES for write access to a shared
+    // file mapping whose descriptor was read-only.
     for (u64 va = addr; va < end;) {
         Region* r = find(va);
         if (!r)
             return Errno::ENOMEM;
+        if (r->shared_file() && !r->backing.may_write && has(protection, Protection::Write))
+            return Errno::EACCES;
         va = r->end;
     }
     TRY(split_at(addr));
@@ -198,22 +300,38 @@ Result<u64> AddressSpace::remap(u64 old_addr, u64 old_length, u64 new_length, bo
             TRY(unmap(old_addr + new_length, old_length - new_length));
         return old_addr;
     }
+    // A file mapping goes on with the file's next bytes.
+    auto backing_at = [r](u64 address) {
+        FileBacking backing = r->backing;
+        if (backing.file)
+            backing.offset += address - r->start;
+        return backing;
+    };
     // Grow in place when the pages after it are free.
     u64 grow_end = old_addr + new_length;
     if (r->end == old_addr + old_length && grow_end <= USER_END &&
         range_free(old_addr + old_length, grow_end)) {
         TRY(map(old_addr + old_length, new_length - old_length, r->protection, MapPlacement::Fixed,
-                r->name));
+                r->name, backing_at(old_addr + old_length)));
         return old_addr;
     }
     if (!may_move)
         return Errno::ENOMEM;
-    u64 target = TRY(map(0, new_length, r->protection, MapPlacement::Anywhere));
-    // Move the pages by remapping them; untouched ones stay lazily zero.
+    // Moving loses the pages' dirty bits: write shared file pages back first.
+    if (r->shared_file())
+        TRY(write_back(*r, old_addr, old_addr + old_length));
+    Protection protection = r->protection;
+    u64 target =
+        TRY(map(0, new_length, protection, MapPlacement::Anywhere, r->name, backing_at(old_addr)));
+    // Move the pages by remapping them over what map() filled in; untouched ones stay lazily
+    // zero (anonymous) or keep the file's bytes map() read.
     for (u64 off = 0; off < old_length; off += PAGE_SIZE) {
         u64 phys = unmap_user_page(old_addr + off);
-        if (phys)
-            TRY(map_user_page(target + off, phys, r->protection));
+        if (!phys)
+            continue;
+        if (u64 filled = unmap_user_page(target + off))
+            physical_free(filled);
+        TRY(map_user_page(target + off, phys, protection));
     }
     TRY(unmap(old_addr, old_length));
     return target;
@@ -227,12 +345,47 @@ Result<void> AddressSpace::discard(u64 addr, u64 length) {
         Region* r = find(va);
         if (!r)
             return Errno::ENOMEM;
+        if (r->shared_file())
+            TRY(write_back(*r, va, va + PAGE_SIZE));
         u64 phys = unmap_user_page(va);
         if (phys)
             physical_free(phys);
+        // A file page reads back as the file's bytes again, as from Linux's page cache.
+        if (r->backing.file) {
+            tlb_shootdown();
+            TRY(fill_from_file(*r, va, va + PAGE_SIZE));
+        }
     }
     tlb_shootdown();
     return {};
+}
+
+Result<void> AddressSpace::sync(u64 addr, u64 length) {
+    u64 end = align_up(addr + length, PAGE_SIZE);
+    if (end < addr || end > USER_END)
+        return Errno::ENOMEM;
+    bool unmapped = false;
+    for (u64 va = addr; va < end;) {
+        Region* r = find(va);
+        if (!r) {
+            unmapped = true; // Linux syncs what is mapped, then reports the hole
+            va += PAGE_SIZE;
+            continue;
+        }
+        u64 stop = min(end, r->end);
+        if (r->shared_file())
+            TRY(write_back(*r, va, stop));
+        va = stop;
+    }
+    if (unmapped)
+        return Errno::ENOMEM;
+    return {};
+}
+
+void AddressSpace::sync_all() {
+    for (Region* r = m_regions; r; r = r->next)
+        if (r->shared_file())
+            (void)write_back(*r, r->start, r->end);
 }
 
 u64 AddressSpace::brk(u64 requested) {

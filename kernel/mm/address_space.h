@@ -4,6 +4,7 @@
 #pragma once
 
 #include "lib/result.h"
+#include "mm/mapped_file.h"
 #include "mm/page_table.h"
 
 struct Region {
@@ -12,6 +13,9 @@ struct Region {
     Protection protection;
     Region* next;
     const char* name = nullptr; // for /proc/self/maps: a path, "[stack]", "[heap]", "[vdso]"
+    FileBacking backing = {};   // file mappings: holds a reference on backing.file
+
+    bool shared_file() const { return backing.file && backing.shared; }
 };
 
 enum class MapPlacement : u8 { Anywhere, Hint, Fixed, FixedNoReplace };
@@ -24,14 +28,23 @@ class AddressSpace {
 
     // Reserves [addr, addr+length) (placement decides how addr is used); pages appear on first
     // touch, zero-filled. Returns the start.
+    // A file mapping passes its backing; the region takes a reference on the file and
+    // map() fills the pages from it (bytes past the end of the file read as zero).
     Result<u64> map(u64 addr, u64 length, Protection protection, MapPlacement placement,
-                    const char* name = nullptr);
+                    const char* name = nullptr, FileBacking backing = {});
+    // Writes back the changed pages of shared file mappings in the range first.
     Result<void> unmap(u64 addr, u64 length);
     Result<void> protect(u64 addr, u64 length, Protection protection);
     Result<u64> remap(u64 old_addr, u64 old_length, u64 new_length, bool may_move, bool fixed,
                       u64 new_addr);
-    // Frees the pages of a mapped range; they read back as zeros (MADV_DONTNEED).
+    // Frees the pages of a mapped range (MADV_DONTNEED): anonymous pages read back as zeros,
+    // file pages as the file's contents (after shared ones are written back).
     Result<void> discard(u64 addr, u64 length);
+    // msync: writes the changed pages of shared file mappings in the range to their files.
+    // ENOMEM if part of the range is not mapped.
+    Result<void> sync(u64 addr, u64 length);
+    // Writes back every shared file mapping (at exit).
+    void sync_all();
     // Linux brk: returns the (possibly unchanged) break.
     u64 brk(u64 requested);
     // Allocates every page of the range now (for the loader, which then writes through the
@@ -49,6 +62,11 @@ class AddressSpace {
     Result<u64> find_free(u64 length) const;
     Result<void> split_at(u64 address);
     void release_pages(u64 start, u64 end);
+    // Copies the file's bytes for [start, end) of a file region into its pages.
+    Result<void> fill_from_file(const Region& region, u64 start, u64 end);
+    // Writes the dirty pages of a shared file region's [start, end) to the file.
+    Result<void> write_back(const Region& region, u64 start, u64 end);
+    void destroy_region(Region* region);
     void insert(Region* region);
     // Joins neighbouring regions with equal protection (after splits), so one mapping stays one
     // region as mremap requires.

@@ -11,9 +11,13 @@ namespace {
 PageTableEntry* g_pml4;
 bool g_direct_map_ready = false;
 
-constexpr unsigned index_of(u64 va, int level) { return (va >> (12 + 9 * level)) & 511; }
+constexpr unsigned index_of(u64 va, int level) {
+    return (va >> (12 + 9 * level)) & 511;
+}
 
-PageTableEntry* table_at(u64 phys) { return static_cast<PageTableEntry*>(phys_to_virt(phys)); }
+PageTableEntry* table_at(u64 phys) {
+    return static_cast<PageTableEntry*>(phys_to_virt(phys));
+}
 
 // Walks to the entry for va at `level` (0 = the 4 KiB PTE), creating tables when asked.
 PageTableEntry* walk(u64 va, int target_level, bool create, u64 table_flags) {
@@ -26,7 +30,8 @@ PageTableEntry* walk(u64 va, int target_level, bool create, u64 table_flags) {
             auto page = physical_allocate();
             if (page.is_error())
                 return nullptr;
-            entry.set(page.value(), PageTableEntry::PRESENT | PageTableEntry::WRITABLE | table_flags);
+            entry.set(page.value(),
+                      PageTableEntry::PRESENT | PageTableEntry::WRITABLE | table_flags);
         } else if (entry.large()) {
             return nullptr;
         }
@@ -129,7 +134,9 @@ bool protect_user_page(u64 va, Protection protection) {
     PageTableEntry* entry = walk(va, 0, false, 0);
     if (!entry || !entry->address())
         return false;
-    entry->set(entry->address(), user_flags(protection));
+    // Keep the dirty bit: shared file mappings write back only what the program changed.
+    u64 kept = entry->flags() & (PageTableEntry::DIRTY | PageTableEntry::ACCESSED);
+    entry->set(entry->address(), user_flags(protection) | kept);
     cpu::invlpg(va);
     return true;
 }
@@ -149,4 +156,13 @@ u64 user_page_physical(u64 va) {
     if (!entry)
         return 0;
     return entry->address();
+}
+
+bool user_page_take_dirty(u64 va) {
+    PageTableEntry* entry = walk(va, 0, false, 0);
+    if (!entry || !entry->address() || !(entry->flags() & PageTableEntry::DIRTY))
+        return false;
+    entry->clear_bits_atomically(PageTableEntry::DIRTY);
+    cpu::invlpg(va);
+    return true;
 }

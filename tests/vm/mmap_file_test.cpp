@@ -1,0 +1,37 @@
+// mmap_file_test.cpp: file-backed mappings (mm/address_space.cpp, linux/mm_calls.cpp):
+// MAP_SHARED and MAP_PRIVATE read mappings, their errors, mremap and MADV_DONTNEED on files.
+#include "vm_harness.h"
+
+#include <gtest/gtest.h>
+
+namespace vm {
+namespace {
+
+class MmapFile : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(MmapFile, ReadMappingsFollowTheFile) {
+    RunResult r = run_ops(
+        {"run", app(std::string("mmap_file-") + GetParam()), "-a", "read", "-a", "/proc/self/exe"});
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(
+        r.out_lines(),
+        {
+            "ok MAP_SHARED read mapping matches read()",
+            "ok mprotect PROT_WRITE on a shared mapping of a read-only fd: EACCES",
+            "ok msync MS_SYNC",
+            "ok MAP_SHARED PROT_WRITE on a read-only fd: EACCES",
+            "ok MAP_PRIVATE at offset 4096 matches read()",
+            "ok MADV_DONTNEED on a private file page reads the file again",
+            "ok mapping outlives close()",
+            "ok mremap growth continues with the file's bytes",
+            "ok msync unmapped: ENOMEM",
+            "mmap_file read: ok",
+        }))
+        << r.describe();
+    EXPECT_TRUE(no_line_starting_with(r.out_lines(), "FAIL")) << r.describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, MmapFile, ::testing::ValuesIn(kAppVariants), variant_test_name);
+
+} // namespace
+} // namespace vm
