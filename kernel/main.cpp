@@ -15,8 +15,9 @@
 #include "dev/virtio/transport/mmio.h"
 #include "fs/device_inodes.h"
 #include "fs/root_mount.h"
-#include "fs/tfs_inode.h"
+#include "fs/tfs_volume.h"
 #include "fs/vfs.h"
+#include "fs/volume_mounts.h"
 #include "lib/format.h"
 #include "lib/panic.h"
 #include "lib/random.h"
@@ -114,11 +115,12 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
     cpu::enable_interrupts();
 
     virtio::scan_mmio(found_virtio_device);
-    auto mounted = mount_root_filesystem();
+    int boot_disk = -1;
+    auto mounted = mount_root_filesystem(&boot_disk);
     if (mounted.is_error())
         fail_boot("no bootable disk with a root filesystem was found", 126);
-    tfs::Filesystem* fs = mounted.value();
-    const tfs::Value* manifest_root = fs->root();
+    TfsVolume* root_volume = mounted.value();
+    const tfs::Value* manifest_root = root_volume->reader().root();
 
     Process& process = current_process();
     common::Bytes program_bytes;
@@ -154,9 +156,10 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         envp[i] = s;
     }
 
-    Inode* root = MUST(tfs_mount_root(*fs));
+    Inode* root = MUST(root_volume->root());
     MUST(vfs_init(root));
     MUST(procfs_init(argv, argc));
+    mount_attached_volumes(manifest_root, boot_disk);
     memcpy(process.exe, program, strlen(program) + 1);
     common::Bytes cwd;
     if (manifest::cwd(manifest_root, &cwd)) {

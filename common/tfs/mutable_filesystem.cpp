@@ -3,6 +3,7 @@
 // written by log_tail.cpp.
 #include "common/tfs/mutable_filesystem.h"
 
+#include "common/tfs/extent_list.h"
 #include "common/tfs/varint.h"
 
 namespace tfs {
@@ -10,90 +11,11 @@ namespace tfs {
 // Zeros written over holes and stale tails come from a buffer of this size.
 static constexpr size_t kZeroBytes = 64 * 1024;
 // Log room asked for by one step of a write: up to two records per changed extent plus the new
-// filelength, each well under kRecordEstimate bytes (a reference, a name, a small tuple).
-static constexpr uint64_t kRecordEstimate = 160;
+// filelength.
 static constexpr uint64_t kStepRecords = 2 * kMaxExtentChangesPerStep + 1;
 // Pieces (runs of blocks) one write step may touch: each changed extent, plus the existing ones
 // it passes through.
 static constexpr size_t kMaxPiecesPerStep = 2 * kMaxExtentChangesPerStep;
-
-
-// Attribute names: literals, so no global needs a constructor in the kernel.
-static Bytes attribute(const char* name) {
-    return common::bytes_of(name);
-}
-
-// One extent of a file (6.3), in file blocks and TFS sectors, with what a write step changed.
-struct MutableFilesystem::Extent {
-    uint64_t key = 0;
-    uint64_t length = 0;
-    uint64_t allocated = 0;
-    uint64_t offset = 0;
-    bool uninited = false;
-    Value* tuple = nullptr; // nullptr for an extent planned by this step
-    Bytes name;
-    bool changed_length = false;
-    bool changed_allocated = false;
-    bool cleared_uninited = false;
-};
-
-// A file's extents sorted by key, from the Allocator.
-class MutableFilesystem::ExtentList {
-  public:
-    explicit ExtentList(common::Allocator& allocator) : m_allocator(allocator) {}
-    ~ExtentList() {
-        if (m_items)
-            m_allocator.deallocate(m_items, m_capacity * sizeof(Extent));
-    }
-    ExtentList(const ExtentList&) = delete;
-    ExtentList& operator=(const ExtentList&) = delete;
-
-    Error append(const Extent& e) { return insert(m_count, e); }
-    Error insert(size_t at, const Extent& e) {
-        if (m_count == m_capacity) {
-            size_t fresh = m_capacity ? m_capacity * 2 : 16;
-            void* p = m_allocator.allocate(fresh * sizeof(Extent), alignof(Extent));
-            if (!p)
-                return Error::no_memory;
-            Extent* items = static_cast<Extent*>(p);
-            for (size_t i = 0; i < m_count; i++)
-                items[i] = m_items[i];
-            if (m_items)
-                m_allocator.deallocate(m_items, m_capacity * sizeof(Extent));
-            m_items = items;
-            m_capacity = fresh;
-        }
-        for (size_t i = m_count; i > at; i--)
-            m_items[i] = m_items[i - 1];
-        m_items[at] = e;
-        m_count++;
-        return Error::none;
-    }
-    void sort() {
-        heap_sort(m_items, m_count, [](const Extent& a, const Extent& b) { return a.key < b.key; });
-    }
-    size_t size() const { return m_count; }
-    Extent& operator[](size_t i) { return m_items[i]; }
-    const Extent& operator[](size_t i) const { return m_items[i]; }
-    // Index of the first extent with key > block (or size()).
-    size_t upper_bound(uint64_t block) const {
-        size_t lo = 0, hi = m_count;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (m_items[mid].key <= block)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
-    }
-
-  private:
-    common::Allocator& m_allocator;
-    Extent* m_items = nullptr;
-    size_t m_count = 0;
-    size_t m_capacity = 0;
-};
 
 // Records, while the log is replayed, where it ends and which sectors it occupies.
 class MutableFilesystem::MountObserver final : public LogObserver {
@@ -140,9 +62,8 @@ MutableFilesystem::~MutableFilesystem() {
         m_allocator.deallocate(m_zeros, kZeroBytes);
 }
 
-static Error parse_extent(const Entry& entry, uint64_t fs_sectors, Value** tuple,
-                          uint64_t* key, uint64_t* length, uint64_t* allocated,
-                          uint64_t* offset) {
+static Error parse_extent(const Entry& entry, uint64_t fs_sectors, Value** tuple, uint64_t* key,
+                          uint64_t* length, uint64_t* allocated, uint64_t* offset) {
     if (!parse_decimal(entry.name, key) || !entry.value->is_tuple())
         return Error::corrupt;
     const Value* t = entry.value;
@@ -175,8 +96,8 @@ Error MutableFilesystem::collect_used(const Value* node, unsigned depth, RunList
         for (size_t j = 0; j < extents->entry_count(); j++) {
             Value* tuple;
             uint64_t key, length, allocated, offset;
-            TFS_TRY(parse_extent(extents->entry(j), m_fs_sectors, &tuple, &key, &length,
-                                 &allocated, &offset));
+            TFS_TRY(parse_extent(extents->entry(j), m_fs_sectors, &tuple, &key, &length, &allocated,
+                                 &offset));
             if (allocated)
                 TFS_TRY(used.append(SectorRun{offset, allocated}));
         }
@@ -184,8 +105,7 @@ Error MutableFilesystem::collect_used(const Value* node, unsigned depth, RunList
     return Error::none;
 }
 
-Error MutableFilesystem::mount(BlockSource& source, BlockSink& sink,
-                               const MountOptions& options) {
+Error MutableFilesystem::mount(BlockSource& source, BlockSink& sink, const MountOptions& options) {
     if (m_source || options.fs_bytes < 2 * kSectorSize)
         return Error::invalid_argument;
     RunList used(m_allocator);
@@ -332,8 +252,7 @@ Error MutableFilesystem::add_times(Value* node, uint64_t time) {
     return m_fs.m_tree.set(node, attribute("mtime"), mtime);
 }
 
-Error MutableFilesystem::create_node(const Value* dir, Bytes name, Value* node,
-                                     const Value** out) {
+Error MutableFilesystem::create_node(const Value* dir, Bytes name, Value* node, const Value** out) {
     Value* children = mutable_node(directory_entries(dir));
     Bytes stored;
     TFS_TRY(stored_name(name, &stored));
@@ -381,8 +300,8 @@ Error MutableFilesystem::create_directory(const Value* dir, Bytes name, uint64_t
     return create_node(dir, name, node, out);
 }
 
-Error MutableFilesystem::create_symlink(const Value* dir, Bytes name, Bytes target,
-                                        uint64_t time, const Value** out) {
+Error MutableFilesystem::create_symlink(const Value* dir, Bytes name, Bytes target, uint64_t time,
+                                        const Value** out) {
     TFS_TRY(check_writable());
     TFS_TRY(check_create(dir, name));
     // An empty target would read as "absent" to the ops reader (5.7).
@@ -444,7 +363,7 @@ Error MutableFilesystem::forget_name(Value* node, bool* last_name) {
     return update(node, attribute("nlink"), lower);
 }
 
-Error MutableFilesystem::remove(const Value* dir, Bytes name) {
+Error MutableFilesystem::remove(const Value* dir, Bytes name, LastName data) {
     TFS_TRY(check_writable());
     if (node_type(dir) != NodeType::directory)
         return Error::not_a_directory;
@@ -458,6 +377,8 @@ Error MutableFilesystem::remove(const Value* dir, Bytes name) {
     // Load the extents before the name goes, so an allocation failure changes nothing.
     ExtentList list(m_allocator);
     bool last_file = node_type(node) == NodeType::file && link_count(node) <= 1;
+    if (last_file && data == LastName::keep)
+        return update(children, entry_name(children, name), nullptr);
     if (last_file)
         TFS_TRY(load_extents(node, list));
     TFS_TRY(update(children, entry_name(children, name), nullptr));
@@ -486,7 +407,7 @@ static bool contains(const Value* dir, const Value* target, unsigned depth) {
 }
 
 Error MutableFilesystem::rename(const Value* old_dir, Bytes old_name, const Value* new_dir,
-                                Bytes new_name) {
+                                Bytes new_name, LastName replaced) {
     TFS_TRY(check_writable());
     if (node_type(old_dir) != NodeType::directory || node_type(new_dir) != NodeType::directory)
         return Error::not_a_directory;
@@ -519,8 +440,23 @@ Error MutableFilesystem::rename(const Value* old_dir, Bytes old_name, const Valu
     TFS_TRY(update(old_children, stored_old, nullptr));
     if (!target)
         return Error::none;
+    if (replaced == LastName::keep && node_type(target) == NodeType::file &&
+        link_count(target) <= 1)
+        return Error::none;
     bool last;
     return forget_name(target, &last);
+}
+
+Error MutableFilesystem::adopt(const Value* dir, Bytes name, const Value* orphan) {
+    TFS_TRY(check_writable());
+    TFS_TRY(check_create(dir, name));
+    if (node_type(orphan) != NodeType::file)
+        return Error::invalid_argument;
+    TFS_TRY(begin_operation(name.size() + 2 * kRecordEstimate, 2));
+    TFS_TRY(create_node(dir, name, mutable_node(orphan), nullptr));
+    if (!tuple_get(orphan, attribute("nlink")))
+        return Error::none;
+    return update(mutable_node(orphan), attribute("nlink"), nullptr);
 }
 
 Error MutableFilesystem::set_times(const Value* node, const NodeTimes& times) {
@@ -673,8 +609,8 @@ Error MutableFilesystem::write_step(Value* file, uint64_t offset, Bytes data, si
             block = stop;
             continue;
         }
-        uint64_t gap_end = after < list.size() && list[after].key < last_block ? list[after].key
-                                                                                : last_block;
+        uint64_t gap_end =
+            after < list.size() && list[after].key < last_block ? list[after].key : last_block;
         uint64_t want = gap_end - block;
         Extent* previous = after > 0 && list[after - 1].key + list[after - 1].length == block &&
                                    !list[after - 1].uninited

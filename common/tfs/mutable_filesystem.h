@@ -28,6 +28,11 @@ constexpr size_t kReservedLogExtensions = 2;
 // stack (2 pieces of 32 bytes per change: 2 KiB).
 constexpr size_t kMaxExtentChangesPerStep = 32;
 
+// What happens to a file's data when its last name goes (remove, rename over it).
+enum class LastName : uint8_t { release, keep };
+// Whether allocate() may grow the file (fallocate mode 0) or not (FALLOC_FL_KEEP_SIZE).
+enum class SizeChange : uint8_t { grow, keep };
+
 // Times in the 32.32 fixed point of tfs.md 6.6. `set_*` say which to change.
 struct NodeTimes {
     bool set_atime = false;
@@ -35,6 +40,9 @@ struct NodeTimes {
     uint64_t atime = 0;
     uint64_t mtime = 0;
 };
+
+// Bytes of disk a file's extents hold (their allocated sectors), for st_blocks. 0 for others.
+uint64_t allocated_bytes(const Value* file);
 
 // Nodes are the `const Value*` tuples that filesystem().resolve() and the create calls return.
 // They stay valid for the life of this object, also after they are removed (the tree never frees).
@@ -80,13 +88,22 @@ class MutableFilesystem {
     // A second name for a file or symlink (is_a_directory for directories); raises nlink.
     Error link(const Value* dir, Bytes name, const Value* existing);
     // Removes a name (unlink or rmdir): not_found, not_empty for a directory with entries. When the
-    // last name of a file goes, its extents are freed (after the next flush). FIXME: a file still
-    // open in the kernel loses its data; the kernel must defer remove() of open files.
-    Error remove(const Value* dir, Bytes name);
+    // last name of a file goes, its extents are freed (after the next flush), unless `data` is
+    // keep: the file is then an orphan that still reads and writes (a file the kernel still has
+    // open) until release_orphan() frees its extents. Nothing on disk refers to an orphan, so a
+    // remount frees its space anyway.
+    Error remove(const Value* dir, Bytes name, LastName data = LastName::release);
     // POSIX rename: replaces an existing target (a file by a non-directory, an empty directory by
     // a directory; is_a_directory / not_a_directory / not_empty otherwise). Renaming onto the same
-    // node is a no-op; moving a directory below itself is invalid_argument.
-    Error rename(const Value* old_dir, Bytes old_name, const Value* new_dir, Bytes new_name);
+    // node is a no-op; moving a directory below itself is invalid_argument. A replaced file that
+    // loses its last name is released or kept as remove() does.
+    Error rename(const Value* old_dir, Bytes old_name, const Value* new_dir, Bytes new_name,
+                 LastName replaced = LastName::release);
+    // Frees (after the next flush) the extents of an orphan left by remove/rename with keep.
+    Error release_orphan(const Value* file);
+    // Names an orphan again (linkat of an O_TMPFILE file): one entry, nlink back to 1. Errors as
+    // create_file, plus invalid_argument when `orphan` is not a file.
+    Error adopt(const Value* dir, Bytes name, const Value* orphan);
 
     // Writes data at `offset`, growing `filelength`, filling holes and extending extents. *done
     // gets the bytes written. The write proceeds in steps; on no_space (or another error) after
@@ -99,6 +116,13 @@ class MutableFilesystem {
     Error truncate(const Value* file, uint64_t length);
     // Sets `atime` / `mtime` of any node.
     Error set_times(const Value* node, const NodeTimes& times);
+    // Reserves disk blocks for the file bytes [offset, offset + length) (fallocate): holes get new
+    // extents flagged `uninited`, which read as zeros (6.3); blocks already there stay. With
+    // SizeChange::grow a file shorter than offset + length grows to it. On no_space after some
+    // extents were made, those stay (Linux leaves a failed fallocate partly done too). Errors:
+    // not_a_file, invalid_argument (empty range, beyond kMaxFileBytes), no_space, no_memory, io,
+    // broken.
+    Error allocate(const Value* file, uint64_t offset, uint64_t length, SizeChange size);
 
     // Writes every buffered record (possibly linking a new extension) and makes freed extents
     // reusable. When it returns Error::none, a device flush by the caller makes every earlier

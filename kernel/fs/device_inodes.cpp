@@ -56,10 +56,18 @@ RandomDevice g_urandom;
 
 } // namespace
 
-Inode* console_inode() { return &g_console; }
-Inode* null_inode() { return &g_null; }
-Inode* zero_inode() { return &g_zero; }
-Inode* urandom_inode() { return &g_urandom; }
+Inode* console_inode() {
+    return &g_console;
+}
+Inode* null_inode() {
+    return &g_null;
+}
+Inode* zero_inode() {
+    return &g_zero;
+}
+Inode* urandom_inode() {
+    return &g_urandom;
+}
 
 bool SyntheticDirectory::add(const char* name, Inode* inode) {
     if (m_count == MAX_ENTRIES || !inode)
@@ -77,24 +85,30 @@ Result<Inode*> SyntheticDirectory::lookup(const char* name) {
     return Errno::ENOENT;
 }
 
+bool SyntheticDirectory::reserved_name(const char* name) {
+    for (int i = 0; i < m_count; i++)
+        if (str_equal(m_items[i].name, name))
+            return true;
+    return false;
+}
+
 Result<DirectoryEntry> SyntheticDirectory::entry_at(u64 index) {
     if (index < u64(m_count))
         return DirectoryEntry{m_items[index].name, m_items[index].inode->number(),
-                              m_items[index].inode->type()};
+                              m_items[index].inode->type(), index + 1};
     if (!m_underlying)
         return Errno::ENOENT;
-    // Entries of the image directory, skipping those we shadow.
-    u64 wanted = index - m_count;
-    for (u64 i = 0;; i++) {
-        DirectoryEntry e = TRY(m_underlying->entry_at(i));
-        bool shadowed = false;
-        for (int j = 0; j < m_count; j++)
-            if (str_equal(m_items[j].name, e.name))
-                shadowed = true;
-        if (shadowed)
-            continue;
-        if (wanted-- == 0)
+    // Entries of the image directory at their own positions (after ours), skipping those we
+    // shadow, so a reader's position stays valid while the directory changes.
+    u64 position = index - u64(m_count);
+    for (;;) {
+        DirectoryEntry e = TRY(m_underlying->entry_at(position));
+        u64 next = e.next ? e.next : position + 1;
+        if (!reserved_name(e.name)) {
+            e.next = u64(m_count) + next;
             return e;
+        }
+        position = next;
     }
 }
 
@@ -105,4 +119,6 @@ Result<size_t> SyntheticLink::read_link(char* buffer, size_t length) {
     return n;
 }
 
-u64 SyntheticLink::size() { return strlen(m_target()); }
+u64 SyntheticLink::size() {
+    return strlen(m_target());
+}

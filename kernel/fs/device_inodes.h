@@ -14,10 +14,18 @@ Inode* urandom_inode();
 class SyntheticDirectory final : public Inode {
   public:
     static constexpr int MAX_ENTRIES = 16;
-    explicit SyntheticDirectory(Inode* underlying) : Inode(InodeType::Directory), m_underlying(underlying) {}
+    explicit SyntheticDirectory(Inode* underlying)
+        : Inode(InodeType::Directory), m_underlying(underlying) {}
     bool add(const char* name, Inode* inode);
     Result<Inode*> lookup(const char* name) override;
     Result<DirectoryEntry> entry_at(u64 index) override;
+    // Changes go to the image's directory, except for names this one provides itself.
+    Inode* backing_directory() override { return m_underlying ? m_underlying : this; }
+    bool reserved_name(const char* name) override;
+    u64 device_id() override { return m_underlying ? m_underlying->device_id() : 1; }
+    FilesystemStats filesystem_stats() override {
+        return m_underlying ? m_underlying->filesystem_stats() : FilesystemStats();
+    }
 
   private:
     struct Item {

@@ -10,6 +10,7 @@ Result<OpenFile*> open_file_create(Inode* inode, u32 flags, const char* path) {
         return Errno::ENOMEM;
     file->inode = inode;
     file->flags = flags;
+    inode->opened(); // paired with release() when the description goes
     if (path) {
         size_t n = strlen(path);
         file->path = static_cast<char*>(kmalloc(n + 1));

@@ -1,10 +1,18 @@
-// tfs_inode.cpp: TfsInode wraps one node tuple of the mounted TFS. Child inodes are created on
-// first lookup and kept (the tree is immutable today), so inode numbers stay stable.
+// tfs_inode.cpp: TfsInode: a node tuple of a mounted TFS as a VFS inode. Reads go through
+// common/tfs/filesystem.h, changes through MutableFilesystem (tfs_volume.h owns it); this file
+// adds what Linux expects on top: errno mapping, orphans of open files, stable getdents
+// positions, modification times kept in memory until the next sync.
 #include "fs/tfs_inode.h"
+#include "fs/tfs_volume.h"
+#include "fs/vfs.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "time/clock.h"
 
 namespace {
+
+constexpr u64 NS_PER_SECOND = 1000000000;
 
 InodeType type_of(const tfs::Value* node) {
     switch (tfs::node_type(node)) {
@@ -17,115 +25,559 @@ InodeType type_of(const tfs::Value* node) {
     }
 }
 
-class TfsInode final : public Inode {
-  public:
-    TfsInode(tfs::Filesystem& fs, const tfs::Value* node)
-        : Inode(type_of(node)), m_fs(fs), m_node(node) {}
+common::Bytes name_bytes(const char* name) {
+    return common::Bytes(reinterpret_cast<const u8*>(name), strlen(name));
+}
 
-    u64 size() override {
-        if (type() == InodeType::Symlink) {
-            common::Bytes target;
-            return tfs::symlink_target(m_node, &target) ? target.size() : 0;
-        }
-        u64 length = 0;
-        if (tfs::file_length(m_node, &length) != tfs::Error::none)
-            return 0;
-        return length;
-    }
+Result<void> check(tfs::Error error) {
+    if (error != tfs::Error::none)
+        return errno_of(error);
+    return {};
+}
 
-    Result<size_t> read(u64 offset, u8* buffer, size_t length) override {
-        if (type() == InodeType::Directory)
-            return Errno::EISDIR;
-        size_t done = 0;
-        if (m_fs.read_file(m_node, offset, common::MutableBytes(buffer, length), &done) !=
-            tfs::Error::none)
-            return Errno::EIO;
-        return done;
-    }
+bool is_dot_name(common::Bytes name) {
+    return name.size() == 0 || (name.size() == 1 && name[0] == '.') ||
+           (name.size() == 2 && name[0] == '.' && name[1] == '.');
+}
 
-    Result<Inode*> lookup(const char* name) override {
-        if (type() != InodeType::Directory)
-            return Errno::ENOTDIR;
-        TRY(load_children());
-        for (u64 i = 0; i < m_child_count; i++)
-            if (str_equal(m_children[i].name, name))
-                return child_inode(i);
-        return Errno::ENOENT;
-    }
-
-    Result<DirectoryEntry> entry_at(u64 index) override {
-        if (type() != InodeType::Directory)
-            return Errno::ENOTDIR;
-        TRY(load_children());
-        if (index >= m_child_count)
-            return Errno::ENOENT;
-        Inode* inode = TRY(child_inode(index));
-        return DirectoryEntry{m_children[index].name, inode->number(), inode->type()};
-    }
-
-    Result<size_t> read_link(char* buffer, size_t length) override {
-        common::Bytes target;
-        if (type() != InodeType::Symlink || !tfs::symlink_target(m_node, &target))
-            return Errno::EINVAL;
-        size_t n = min(length, target.size());
-        memcpy(buffer, target.data(), n);
-        return n;
-    }
-
-  private:
-    struct Child {
-        char* name;
-        const tfs::Value* node;
-        Inode* inode;
-    };
-
-    Result<void> load_children() {
-        if (m_children || m_child_count)
-            return {};
-        const tfs::Value* entries = tfs::directory_entries(m_node);
-        if (!entries)
-            return {};
-        u64 count = entries->entry_count();
-        m_children = static_cast<Child*>(kmalloc(sizeof(Child) * (count ? count : 1)));
-        if (!m_children)
-            return Errno::ENOMEM;
-        for (u64 i = 0; i < count; i++) {
-            const tfs::Entry& e = entries->entry(i);
-            common::Bytes name = e.name;
-            if (name.size() == 0 || (name.size() == 1 && name[0] == '.') ||
-                (name.size() == 2 && name[0] == '.' && name[1] == '.'))
-                continue;
-            char* copy = static_cast<char*>(kmalloc(name.size() + 1));
-            if (!copy)
-                return Errno::ENOMEM;
-            memcpy(copy, name.data(), name.size());
-            m_children[m_child_count++] = Child{copy, e.value, nullptr};
-        }
-        return {};
-    }
-
-    Result<Inode*> child_inode(u64 i) {
-        if (!m_children[i].inode) {
-            m_children[i].inode = make<TfsInode>(m_fs, m_children[i].node);
-            if (!m_children[i].inode)
-                return Errno::ENOMEM;
-        }
-        return m_children[i].inode;
-    }
-
-    tfs::Filesystem& m_fs;
-    const tfs::Value* m_node;
-    Child* m_children = nullptr;
-    u64 m_child_count = 0;
-};
+u64 counter_for_unnamed;
 
 } // namespace
 
-Result<Inode*> tfs_mount_root(tfs::Filesystem& fs) {
-    if (!fs.root())
-        return Errno::EIO;
-    Inode* root = make<TfsInode>(fs, fs.root());
-    if (!root)
-        return Errno::ENOMEM;
-    return root;
+u64 tfs_time_from_ns(u64 ns) {
+    u64 seconds = ns / NS_PER_SECOND;
+    u64 fraction = ((ns % NS_PER_SECOND) << 32) / NS_PER_SECOND;
+    return (seconds << 32) | fraction;
+}
+
+u64 tfs_time_to_ns(u64 fixed) {
+    u64 seconds = fixed >> 32;
+    u64 fraction = ((fixed & 0xffffffffull) * NS_PER_SECOND + (1ull << 31)) >> 32;
+    return seconds * NS_PER_SECOND + fraction;
+}
+
+TfsInode::TfsInode(TfsVolume& volume, const tfs::Value* node)
+    : Inode(type_of(node)), m_volume(volume), m_node(node) {}
+
+bool TfsInode::is_mutable() const {
+    return m_volume.writer() && !m_unlinked;
+}
+
+void TfsInode::touch() {
+    m_modified_ns = realtime_ns();
+    m_changed_ns = m_modified_ns;
+    if (!m_times_dirty && !m_unlinked) {
+        m_volume.add_dirty_times(this);
+        m_times_dirty = true;
+    }
+}
+
+Result<void> TfsInode::log_times() {
+    if (!m_times_dirty)
+        return {};
+    if (!m_unlinked) {
+        tfs::NodeTimes times;
+        times.set_mtime = true;
+        times.mtime = tfs_time_from_ns(m_modified_ns);
+        TRY(check(m_volume.writer()->set_times(m_node, times)));
+    }
+    m_times_dirty = false;
+    return {};
+}
+
+// --- metadata ---
+
+u64 TfsInode::size() {
+    if (type() == InodeType::Symlink) {
+        common::Bytes target;
+        return tfs::symlink_target(m_node, &target) ? target.size() : 0;
+    }
+    if (type() == InodeType::Directory)
+        return 4096;
+    u64 length = 0;
+    if (tfs::file_length(m_node, &length) != tfs::Error::none)
+        return 0;
+    return length;
+}
+
+u64 TfsInode::modified_ns() {
+    if (m_times_dirty)
+        return m_modified_ns;
+    u64 fixed = 0;
+    tfs::value_as_u64(tfs::tuple_get(m_node, "mtime"), &fixed);
+    return tfs_time_to_ns(fixed);
+}
+
+u64 TfsInode::accessed_ns() {
+    u64 fixed = 0;
+    if (!tfs::value_as_u64(tfs::tuple_get(m_node, "atime"), &fixed))
+        return modified_ns();
+    return tfs_time_to_ns(fixed);
+}
+
+u64 TfsInode::changed_ns() {
+    return m_changed_ns ? m_changed_ns : modified_ns();
+}
+
+u64 TfsInode::link_count() {
+    if (m_unlinked)
+        return 0;
+    if (type() != InodeType::Directory)
+        return tfs::link_count(m_node);
+    u64 count = 2;
+    const tfs::Value* entries = tfs::directory_entries(m_node);
+    for (size_t i = 0; entries && i < entries->entry_count(); i++)
+        if (!is_dot_name(entries->entry(i).name) &&
+            tfs::node_type(entries->entry(i).value) == tfs::NodeType::directory)
+            count++;
+    return count;
+}
+
+u64 TfsInode::allocated_bytes() {
+    if (type() != InodeType::Regular)
+        return 0;
+    return tfs::allocated_bytes(m_node);
+}
+
+u64 TfsInode::device_id() {
+    return m_volume.device_id();
+}
+FilesystemStats TfsInode::filesystem_stats() {
+    return m_volume.stats();
+}
+bool TfsInode::writable() {
+    return m_volume.writer() && !m_released;
+}
+
+// --- files ---
+
+Result<size_t> TfsInode::read(u64 offset, u8* buffer, size_t length) {
+    if (type() == InodeType::Directory)
+        return Errno::EISDIR;
+    if (m_released)
+        return size_t(0);
+    size_t done = 0;
+    TRY(check(
+        m_volume.reader().read_file(m_node, offset, common::MutableBytes(buffer, length), &done)));
+    return done;
+}
+
+Result<size_t> TfsInode::write(u64 offset, const u8* buffer, size_t length) {
+    if (type() == InodeType::Directory)
+        return Errno::EISDIR;
+    tfs::MutableFilesystem* writer = m_volume.writer();
+    if (!writer || m_released)
+        return Errno::EROFS;
+    size_t done = 0;
+    tfs::Error error = writer->write(m_node, offset, common::Bytes(buffer, length), &done);
+    if (error == tfs::Error::no_space) {
+        // Space freed by earlier removals becomes usable only once their records are written.
+        if (writer->flush() == tfs::Error::none) {
+            size_t more = 0;
+            error = writer->write(m_node, offset + done,
+                                  common::Bytes(buffer + done, length - done), &more);
+            done += more;
+        }
+    }
+    if (done) {
+        m_change_count++;
+        touch();
+        m_volume.changed();
+        return done;
+    }
+    if (error == tfs::Error::invalid_argument)
+        return Errno::EFBIG;
+    TRY(check(error));
+    return done;
+}
+
+Result<void> TfsInode::truncate(u64 length) {
+    if (type() == InodeType::Directory)
+        return Errno::EISDIR;
+    if (type() != InodeType::Regular)
+        return Errno::EINVAL;
+    tfs::MutableFilesystem* writer = m_volume.writer();
+    if (!writer || m_released)
+        return Errno::EROFS;
+    tfs::Error error = writer->truncate(m_node, length);
+    if (error == tfs::Error::invalid_argument)
+        return Errno::EFBIG;
+    TRY(check(error));
+    m_change_count++;
+    touch();
+    m_volume.changed();
+    return {};
+}
+
+Result<void> TfsInode::allocate(u64 offset, u64 length, bool keep_size) {
+    if (type() == InodeType::Directory)
+        return Errno::EISDIR;
+    if (type() != InodeType::Regular)
+        return Errno::ENODEV;
+    tfs::MutableFilesystem* writer = m_volume.writer();
+    if (!writer || m_released)
+        return Errno::EROFS;
+    tfs::SizeChange size = keep_size ? tfs::SizeChange::keep : tfs::SizeChange::grow;
+    tfs::Error error = writer->allocate(m_node, offset, length, size);
+    if (error == tfs::Error::no_space && writer->flush() == tfs::Error::none)
+        error = writer->allocate(m_node, offset, length, size);
+    if (error == tfs::Error::invalid_argument)
+        return Errno::EFBIG;
+    TRY(check(error));
+    m_change_count++;
+    if (!keep_size)
+        touch();
+    m_volume.changed();
+    return {};
+}
+
+Result<void> TfsInode::set_times(const InodeTimes& times) {
+    tfs::MutableFilesystem* writer = m_volume.writer();
+    if (!writer)
+        return Errno::EROFS;
+    if (m_unlinked)
+        return {}; // nothing on disk refers to it any more
+    tfs::NodeTimes fixed;
+    fixed.set_atime = times.set_accessed;
+    fixed.atime = tfs_time_from_ns(times.accessed_ns);
+    fixed.set_mtime = times.set_modified || m_times_dirty;
+    fixed.mtime = tfs_time_from_ns(times.set_modified ? times.modified_ns : m_modified_ns);
+    TRY(check(writer->set_times(m_node, fixed)));
+    if (m_times_dirty) {
+        m_volume.forget_dirty_times(this);
+        m_times_dirty = false;
+    }
+    m_changed_ns = realtime_ns();
+    m_volume.changed();
+    return {};
+}
+
+Result<void> TfsInode::sync() {
+    return m_volume.sync();
+}
+
+Result<size_t> TfsInode::read_link(char* buffer, size_t length) {
+    common::Bytes target;
+    if (type() != InodeType::Symlink || !tfs::symlink_target(m_node, &target))
+        return Errno::EINVAL;
+    size_t n = min(length, target.size());
+    memcpy(buffer, target.data(), n);
+    return n;
+}
+
+void TfsInode::release() {
+    if (m_open)
+        m_open--;
+    if (m_open || !m_unlinked || m_released || type() != InodeType::Regular)
+        return;
+    // The last user of a file without names: its blocks are free after the next log write.
+    if (m_volume.writer() && m_volume.writer()->release_orphan(m_node) == tfs::Error::none) {
+        m_released = true;
+        m_volume.changed();
+    }
+}
+
+// --- directories ---
+
+Result<TfsInode*> TfsInode::child(const char* name) {
+    const tfs::Value* node = tfs::lookup_child(m_node, name_bytes(name));
+    if (!node || is_dot_name(name_bytes(name)))
+        return Errno::ENOENT;
+    return m_volume.inode_for(node);
+}
+
+Result<Inode*> TfsInode::lookup(const char* name) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    return static_cast<Inode*>(TRY(child(name)));
+}
+
+Result<void> TfsInode::listing_ready() {
+    if (m_listed)
+        return {};
+    const tfs::Value* entries = tfs::directory_entries(m_node);
+    u64 count = entries ? entries->entry_count() : 0;
+    for (u64 i = 0; i < count; i++) {
+        const tfs::Entry& e = entries->entry(i);
+        if (is_dot_name(e.name))
+            continue;
+        char* name = static_cast<char*>(kmalloc(e.name.size() + 1));
+        if (!name) {
+            listing_drop();
+            return Errno::ENOMEM;
+        }
+        memcpy(name, e.name.data(), e.name.size());
+        name[e.name.size()] = 0;
+        if (!listing_add(name, e.value))
+            return Errno::ENOMEM;
+    }
+    m_listed = true;
+    return {};
+}
+
+// Takes ownership of `name` (kmalloc'd). On allocation failure the listing is dropped (it is
+// rebuilt from the tree on the next read) and the result is false.
+bool TfsInode::listing_add(char* name, const tfs::Value* node) {
+    if (m_slot_count == m_slot_capacity) {
+        u64 capacity = m_slot_capacity ? 2 * m_slot_capacity : 16;
+        auto* slots = static_cast<Slot*>(kmalloc(capacity * sizeof(Slot)));
+        if (!slots) {
+            kfree(name);
+            listing_drop();
+            return false;
+        }
+        if (m_slots)
+            memcpy(slots, m_slots, m_slot_count * sizeof(Slot));
+        kfree(m_slots);
+        m_slots = slots;
+        m_slot_capacity = capacity;
+    }
+    m_slots[m_slot_count++] = Slot{name, node};
+    return true;
+}
+
+// A name was added to the directory (or now names another node): keeps a built listing in step.
+void TfsInode::listing_note_added(const char* name, const tfs::Value* node) {
+    if (!m_listed)
+        return;
+    for (u64 i = 0; i < m_slot_count; i++) {
+        if (m_slots[i].name && str_equal(m_slots[i].name, name)) {
+            m_slots[i].node = node;
+            return;
+        }
+    }
+    size_t length = strlen(name);
+    char* copy = static_cast<char*>(kmalloc(length + 1));
+    if (!copy) {
+        listing_drop();
+        return;
+    }
+    memcpy(copy, name, length + 1);
+    listing_add(copy, node);
+}
+
+void TfsInode::listing_remove(const char* name) {
+    if (!m_listed)
+        return;
+    for (u64 i = 0; i < m_slot_count; i++) {
+        if (m_slots[i].name && str_equal(m_slots[i].name, name)) {
+            kfree(m_slots[i].name);
+            m_slots[i].name = nullptr;
+            m_removed_slots++;
+            return;
+        }
+    }
+}
+
+void TfsInode::listing_drop() {
+    for (u64 i = 0; i < m_slot_count; i++)
+        kfree(m_slots[i].name);
+    kfree(m_slots);
+    m_slots = nullptr;
+    m_slot_count = m_slot_capacity = m_removed_slots = 0;
+    m_listed = false;
+}
+
+Result<DirectoryEntry> TfsInode::entry_at(u64 index) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    // Nobody reads the directory: start from the tree again, dropping removed slots.
+    if (m_open <= 1 && index == 0 && m_removed_slots)
+        listing_drop();
+    TRY(listing_ready());
+    for (u64 i = index; i < m_slot_count; i++) {
+        if (!m_slots[i].name)
+            continue;
+        TfsInode* inode = TRY(m_volume.inode_for(m_slots[i].node));
+        return DirectoryEntry{m_slots[i].name, inode->number(), inode->type(), i + 1};
+    }
+    return Errno::ENOENT;
+}
+
+// --- changing directories ---
+
+Result<Inode*> TfsInode::create_child(const char* name, InodeType type) {
+    if (this->type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    if (!m_volume.writer())
+        return Errno::EROFS;
+    if (m_unlinked)
+        return Errno::ENOENT; // a removed directory takes no new entries
+    u64 now = tfs_time_from_ns(realtime_ns());
+    const tfs::Value* node = nullptr;
+    if (type == InodeType::Directory)
+        TRY(check(m_volume.writer()->create_directory(m_node, name_bytes(name), now, &node)));
+    else
+        TRY(check(m_volume.writer()->create_file(m_node, name_bytes(name), now, &node)));
+    listing_note_added(name, node);
+    touch();
+    m_volume.changed();
+    return static_cast<Inode*>(TRY(m_volume.inode_for(node)));
+}
+
+Result<Inode*> TfsInode::create_symlink(const char* name, const char* target) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    if (!m_volume.writer())
+        return Errno::EROFS;
+    if (m_unlinked)
+        return Errno::ENOENT;
+    if (!target[0])
+        return Errno::ENOENT; // as Linux: an empty target
+    u64 now = tfs_time_from_ns(realtime_ns());
+    const tfs::Value* node = nullptr;
+    TRY(check(m_volume.writer()->create_symlink(m_node, name_bytes(name), name_bytes(target), now,
+                                                &node)));
+    listing_note_added(name, node);
+    touch();
+    m_volume.changed();
+    return static_cast<Inode*>(TRY(m_volume.inode_for(node)));
+}
+
+Result<void> TfsInode::link_child(const char* name, Inode* target) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    if (target->device_id() != device_id())
+        return Errno::EXDEV;
+    if (!m_volume.writer())
+        return Errno::EROFS;
+    if (m_unlinked)
+        return Errno::ENOENT;
+    if (target->is_directory())
+        return Errno::EPERM;
+    // Same device: the target is a TfsInode of this volume.
+    auto* file = static_cast<TfsInode*>(target);
+    if (file->m_unlinked) {
+        // Only an O_TMPFILE file may get a name back (Linux: ENOENT for other orphans).
+        if (!file->m_unnamed || file->m_released)
+            return Errno::ENOENT;
+        TRY(check(m_volume.writer()->adopt(m_node, name_bytes(name), file->m_node)));
+        file->m_unlinked = false;
+        file->m_unnamed = false;
+    } else {
+        TRY(check(m_volume.writer()->link(m_node, name_bytes(name), file->m_node)));
+    }
+    file->m_changed_ns = realtime_ns();
+    listing_note_added(name, file->m_node);
+    touch();
+    m_volume.changed();
+    return {};
+}
+
+Result<void> TfsInode::remove_child(const char* name, RemoveKind kind) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    TfsInode* victim = TRY(child(name));
+    if (kind == RemoveKind::File && victim->is_directory())
+        return Errno::EISDIR;
+    if (kind == RemoveKind::Directory && !victim->is_directory())
+        return Errno::ENOTDIR;
+    if (!m_volume.writer())
+        return Errno::EROFS;
+    if (vfs_is_mount_point(victim))
+        return Errno::EBUSY;
+    bool last_name = victim->type() != InodeType::Directory && tfs::link_count(victim->m_node) <= 1;
+    tfs::LastName data = last_name && victim->m_open ? tfs::LastName::keep : tfs::LastName::release;
+    TRY(check(m_volume.writer()->remove(m_node, name_bytes(name), data)));
+    if (last_name || victim->is_directory()) {
+        victim->m_unlinked = true;
+        if (victim->m_times_dirty) {
+            m_volume.forget_dirty_times(victim);
+            victim->m_times_dirty = false;
+        }
+        if (!victim->m_open)
+            victim->m_released = true;
+    }
+    victim->m_changed_ns = realtime_ns();
+    listing_remove(name);
+    touch();
+    m_volume.changed();
+    return {};
+}
+
+Result<void> TfsInode::rename_child(const char* name, Inode* new_directory, const char* new_name,
+                                    u32 flags) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
+        return Errno::EINVAL;
+    if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+        return Errno::EINVAL;
+    if (new_directory->reserved_name(new_name))
+        return Errno::EBUSY;
+    Inode* destination = new_directory->backing_directory();
+    if (destination->device_id() != device_id())
+        return Errno::EXDEV;
+    if (!destination->is_directory())
+        return Errno::ENOTDIR;
+    auto* target_dir = static_cast<TfsInode*>(destination);
+    TfsInode* moving = TRY(child(name));
+    auto replaced = target_dir->child(new_name);
+    TfsInode* victim = replaced.is_error() ? nullptr : replaced.value();
+    if (flags & RENAME_EXCHANGE) {
+        // The writable TFS has no atomic exchange of two names; Linux answers EINVAL for
+        // filesystems without it.
+        return victim ? Errno::EINVAL : Errno::ENOENT;
+    }
+    if (victim && (flags & RENAME_NOREPLACE))
+        return Errno::EEXIST;
+    if (!m_volume.writer())
+        return Errno::EROFS;
+    if (target_dir->m_unlinked)
+        return Errno::ENOENT;
+    if (vfs_is_mount_point(moving) || (victim && vfs_is_mount_point(victim)))
+        return Errno::EBUSY;
+    if (victim == moving)
+        return {};
+    bool victim_last =
+        victim && victim->type() != InodeType::Directory && tfs::link_count(victim->m_node) <= 1;
+    tfs::LastName data =
+        victim_last && victim->m_open ? tfs::LastName::keep : tfs::LastName::release;
+    TRY(check(m_volume.writer()->rename(m_node, name_bytes(name), target_dir->m_node,
+                                        name_bytes(new_name), data)));
+    if (victim && (victim_last || victim->is_directory())) {
+        victim->m_unlinked = true;
+        if (victim->m_times_dirty) {
+            m_volume.forget_dirty_times(victim);
+            victim->m_times_dirty = false;
+        }
+        if (!victim->m_open)
+            victim->m_released = true;
+    }
+    moving->m_changed_ns = realtime_ns();
+    listing_remove(name);
+    target_dir->listing_note_added(new_name, moving->m_node);
+    touch();
+    if (target_dir != this)
+        target_dir->touch();
+    m_volume.changed();
+    return {};
+}
+
+Result<Inode*> TfsInode::create_unnamed(bool linkable) {
+    if (type() != InodeType::Directory)
+        return Errno::ENOTDIR;
+    tfs::MutableFilesystem* writer = m_volume.writer();
+    if (!writer)
+        return Errno::EROFS;
+    if (m_unlinked)
+        return Errno::ENOENT;
+    // A file made under a passing name that goes again at once: nothing names it afterwards.
+    char name[48];
+    const tfs::Value* node = nullptr;
+    for (int attempt = 0;; attempt++) {
+        format(name, sizeof(name), ".ops-tmpfile-%lu", ++counter_for_unnamed);
+        tfs::Error error =
+            writer->create_file(m_node, name_bytes(name), tfs_time_from_ns(realtime_ns()), &node);
+        if (error == tfs::Error::none)
+            break;
+        if (error != tfs::Error::exists || attempt == 100)
+            return errno_of(error);
+    }
+    TRY(check(writer->remove(m_node, name_bytes(name), tfs::LastName::keep)));
+    TfsInode* inode = TRY(m_volume.inode_for(node));
+    inode->m_unlinked = true;
+    inode->m_unnamed = linkable;
+    m_volume.changed();
+    return static_cast<Inode*>(inode);
 }

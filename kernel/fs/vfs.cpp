@@ -55,7 +55,38 @@ Result<Inode*> vfs_resolve_from(Inode* start, const char* path) {
 namespace {
 Inode* g_image_root;
 SyntheticDirectory* g_synthetic_root;
+
+struct Mount {
+    Inode* point;
+    Inode* root;
+};
+Mount g_mounts[MAX_MOUNTS];
+int g_mount_count;
+
+// What a walk sees at `node`: the root of a volume mounted there, or the node itself.
+Inode* mounted_over(Inode* node) {
+    for (int i = 0; i < g_mount_count; i++)
+        if (g_mounts[i].point == node)
+            return g_mounts[i].root;
+    return node;
+}
 } // namespace
+
+Result<void> vfs_mount(Inode* point, Inode* root) {
+    if (vfs_is_mount_point(point))
+        return Errno::EBUSY;
+    if (g_mount_count == MAX_MOUNTS)
+        return Errno::ENOSPC;
+    g_mounts[g_mount_count++] = Mount{point, root};
+    return {};
+}
+
+bool vfs_is_mount_point(Inode* node) {
+    for (int i = 0; i < g_mount_count; i++)
+        if (g_mounts[i].point == node || g_mounts[i].root == node)
+            return true;
+    return false;
+}
 
 Inode* vfs_image_directory(const char* path) {
     auto found = vfs_resolve_from(g_image_root, path);
@@ -91,7 +122,9 @@ Result<void> vfs_add_root(const char* name, Inode* directory) {
     return {};
 }
 
-Inode* vfs_root() { return g_root; }
+Inode* vfs_root() {
+    return g_root;
+}
 
 Result<Inode*> vfs_resolve(const char* cwd, const char* path, FollowLinks follow, char* canonical) {
     if (!path[0])
@@ -159,7 +192,7 @@ Result<Inode*> vfs_resolve(const char* cwd, const char* path, FollowLinks follow
         char name[256];
         memcpy(name, p, length);
         name[length] = 0;
-        Inode* child = TRY(dir->lookup(name));
+        Inode* child = mounted_over(TRY(dir->lookup(name)));
         bool last = true;
         for (const char* q = end; *q; q++)
             if (*q != '/')

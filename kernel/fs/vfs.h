@@ -23,3 +23,9 @@ Inode* vfs_root();
 // it receives the absolute path with ".", ".." and symlinks resolved (PATH_MAX_LENGTH bytes).
 Result<Inode*> vfs_resolve(const char* cwd, const char* path, FollowLinks follow,
                            char* canonical = nullptr);
+
+// Attached volumes: `root` appears in place of the directory `point` (its contents hidden while
+// mounted). EBUSY when `point` already has something mounted, ENOSPC past MAX_MOUNTS.
+constexpr int MAX_MOUNTS = 16;
+Result<void> vfs_mount(Inode* point, Inode* root);
+bool vfs_is_mount_point(Inode* node);

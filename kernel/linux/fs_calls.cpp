@@ -1,11 +1,14 @@
-// fs_calls.cpp: Linux file and descriptor syscalls: argument checks, descriptor lookup and
-// user copies. File semantics live in fs/ (inodes, vfs, open files).
+// fs_calls.cpp: Linux file and descriptor syscalls (open, read, write, stat, getdents...):
+// argument checks, descriptor lookup and user copies. File semantics live in fs/ (inodes, vfs,
+// open files); calls that change names and metadata are in file_change_calls.cpp.
 #include "fs/open_file.h"
 #include "fs/vfs.h"
+#include "lib/format.h"
 #include "lib/string.h"
+#include "linux/abi/file_structs.h"
 #include "linux/abi/structs.h"
-#include "linux/missing_files.h"
 #include "linux/file_locks.h"
+#include "linux/file_lookup.h"
 #include "linux/process.h"
 #include "linux/signals.h"
 #include "linux/syscalls.h"
@@ -15,9 +18,9 @@ using namespace linux_flags;
 
 namespace {
 
-constexpr u64 BOUNCE_SIZE = 64 * KiB;     // bytes moved per step between user and a file
-constexpr int MAX_IO_VECTORS = 1024;      // IOV_MAX
-constexpr u64 MAX_IO_BYTES = 0x7ffff000;  // Linux caps one read/write at this (MAX_RW_COUNT)
+constexpr u64 BOUNCE_SIZE = 64 * KiB;    // bytes moved per step between user and a file
+constexpr int MAX_IO_VECTORS = 1024;     // IOV_MAX
+constexpr u64 MAX_IO_BYTES = 0x7ffff000; // Linux caps one read/write at this (MAX_RW_COUNT)
 
 class KernelBuffer {
   public:
@@ -29,50 +32,6 @@ class KernelBuffer {
   private:
     u8* m_data;
 };
-
-Result<OpenFile*> readable_file(int fd) {
-    OpenFile* file = TRY(current_process().fds.get(fd));
-    if (!file->readable() || (file->flags & O_PATH))
-        return Errno::EBADF;
-    return file;
-}
-
-Result<OpenFile*> writable_file(int fd) {
-    OpenFile* file = TRY(current_process().fds.get(fd));
-    if (!file->writable() || (file->flags & O_PATH))
-        return Errno::EBADF;
-    return file;
-}
-
-// Copies the user path and resolves it relative to dirfd (or the working directory).
-Result<Inode*> resolve_at(int dirfd, UserIn<char> user_path, FollowLinks follow,
-                          char* canonical = nullptr, bool allow_empty = false) {
-    KernelBuffer path(PATH_MAX_LENGTH);
-    if (!path.ok())
-        return Errno::ENOMEM;
-    char* p = reinterpret_cast<char*>(path.data());
-    TRY(copy_string_from_user(p, user_path, PATH_MAX_LENGTH));
-    Process& process = current_process();
-    if (!p[0]) {
-        if (!allow_empty)
-            return Errno::ENOENT;
-        if (dirfd == AT_FDCWD)
-            return vfs_resolve("/", process.cwd, FollowLinks::Yes, canonical);
-        OpenFile* file = TRY(process.fds.get(dirfd));
-        return file->inode;
-    }
-    const char* base = process.cwd;
-    if (p[0] != '/' && dirfd != AT_FDCWD) {
-        OpenFile* dir = TRY(process.fds.get(dirfd));
-        if (!dir->inode->is_directory())
-            return Errno::ENOTDIR;
-        base = dir->path ? dir->path : "/";
-    }
-    auto result = vfs_resolve(base, p, follow, canonical);
-    if (result.is_error() && result.error() == Errno::ENOENT)
-        missing_files_record(base, p);
-    return result;
-}
 
 Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 count) {
     if (file->inode->is_directory())
@@ -93,7 +52,9 @@ Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 c
         if (got && copy_array_to_user(buffer.offset(done), bounce.data(), got).is_error())
             return done ? Result<u64>(done) : Result<u64>(Errno::EFAULT);
         done += got;
-        if (got < n)
+        // A short read ends it; so does a stream with nothing more now (a socket or pipe that
+        // filled one step exactly must not block for the next).
+        if (got < n || file->inode->read_would_block())
             break;
     }
     return done;
@@ -128,7 +89,9 @@ Result<u64> write_from_user(OpenFile* file, u64 offset, UserIn<u8> buffer, u64 c
     return done;
 }
 
-bool seekable(Inode* inode) { return inode->type() != InodeType::CharDevice; }
+bool seekable(Inode* inode) {
+    return inode->type() != InodeType::CharDevice && inode->type() != InodeType::Socket;
+}
 
 u32 mode_of(Inode* inode) {
     u32 type = S_IFREG;
@@ -142,57 +105,119 @@ u32 mode_of(Inode* inode) {
     case InodeType::CharDevice:
         type = S_IFCHR;
         break;
+    case InodeType::Socket:
+        type = 0140000; // S_IFSOCK
+        break;
     case InodeType::Regular:
         break;
     }
     return type | (inode->type() == InodeType::Symlink ? 0777 : inode->mode_bits());
 }
 
+LinuxTimespec timespec_of(u64 ns) {
+    return {i64(ns / 1000000000), i64(ns % 1000000000)};
+}
+
 LinuxStat stat_of(Inode* inode) {
     LinuxStat st = {};
-    st.st_dev = 1;
+    st.st_dev = inode->device_id();
     st.st_ino = inode->number();
-    st.st_nlink = inode->is_directory() ? 2 : 1;
+    st.st_nlink = inode->link_count();
     st.st_mode = mode_of(inode);
     st.st_size = i64(inode->size());
     st.st_blksize = 4096;
-    st.st_blocks = i64(align_up(inode->size(), 512) / 512);
+    st.st_blocks = i64(inode->allocated_bytes() / 512);
     if (inode->type() == InodeType::CharDevice)
         st.st_rdev = (1 << 8) | 3;
-    u64 t = inode->modified_ns();
-    st.st_mtim = st.st_atim = st.st_ctim = {i64(t / 1000000000), i64(t % 1000000000)};
+    st.st_mtim = timespec_of(inode->modified_ns());
+    st.st_atim = timespec_of(inode->accessed_ns());
+    st.st_ctim = timespec_of(inode->changed_ns());
     return st;
 }
 
+// O_CREAT of a name that does not exist yet: a new empty file in its directory.
+Result<Inode*> create_for_open(int dirfd, UserIn<char> path, char* canonical) {
+    ParentLookup parent;
+    TRY(resolve_parent_at(dirfd, path, parent, canonical));
+    if (parent.trailing_slash || !parent.name[0] || parent.is_dot())
+        return Errno::EISDIR;
+    if (parent.directory->reserved_name(parent.name))
+        return Errno::EEXIST;
+    Inode* inode =
+        TRY(parent.directory->backing_directory()->create_child(parent.name, InodeType::Regular));
+    size_t n = strlen(canonical);
+    if (n + 1 + strlen(parent.name) + 1 <= PATH_MAX_LENGTH)
+        format(canonical + n, PATH_MAX_LENGTH - n, "%s%s", n > 1 ? "/" : "", parent.name);
+    return inode;
+}
+
+// O_TMPFILE: an unnamed file in the directory `path` names.
+Result<Inode*> create_unnamed_for_open(int dirfd, UserIn<char> path, int flags, char* canonical) {
+    int access = flags & O_ACCMODE;
+    if (access != O_WRONLY && access != O_RDWR)
+        return Errno::EINVAL;
+    Inode* directory = TRY(resolve_at(dirfd, path, FollowLinks::Yes, canonical));
+    if (!directory->is_directory())
+        return Errno::ENOTDIR;
+    Inode* inode = TRY(directory->backing_directory()->create_unnamed(!(flags & O_EXCL)));
+    size_t n = strlen(canonical);
+    format(canonical + n, PATH_MAX_LENGTH - n, "%s#%lu (deleted)", n > 1 ? "/" : "",
+           inode->number());
+    return inode;
+}
+
 Result<u64> do_open(int dirfd, UserIn<char> path, int flags) {
-    if ((flags & O_TMPFILE) == O_TMPFILE)
-        return Errno::EROFS; // O_TMPFILE needs the writable filesystem
-    char canonical[PATH_MAX_LENGTH];
-    FollowLinks follow = (flags & O_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
-    auto resolved = resolve_at(dirfd, path, follow, canonical);
-    if (resolved.is_error()) {
-        // Writing new files needs the writable filesystem, which is not there yet.
-        if (resolved.error() == Errno::ENOENT && (flags & O_CREAT))
-            return Errno::EROFS;
-        return resolved.error();
+    if (flags & linux_file_flags::O_DIRECT)
+        return Errno::EINVAL; // no direct I/O: every transfer goes through a kernel buffer
+    auto* canonical = static_cast<char*>(kmalloc(PATH_MAX_LENGTH));
+    if (!canonical)
+        return Errno::ENOMEM;
+    struct Free {
+        char* p;
+        ~Free() { kfree(p); }
+    } free_canonical{canonical};
+    Inode* inode;
+    bool created = false;
+    if ((flags & O_TMPFILE) == O_TMPFILE) {
+        inode = TRY(create_unnamed_for_open(dirfd, path, flags, canonical));
+        created = true;
+    } else {
+        FollowLinks follow = (flags & O_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
+        auto resolved = resolve_at(dirfd, path, follow, canonical);
+        if (resolved.is_error() && resolved.error() == Errno::ENOENT && (flags & O_CREAT)) {
+            inode = TRY(create_for_open(dirfd, path, canonical));
+            created = true;
+        } else {
+            inode = TRY(resolved);
+        }
     }
-    Inode* inode = resolved.value();
-    if ((flags & O_CREAT) && (flags & O_EXCL))
+    if (!created && (flags & O_CREAT) && (flags & O_EXCL))
         return Errno::EEXIST;
     if (inode->type() == InodeType::Symlink && (flags & O_NOFOLLOW) && !(flags & O_PATH))
         return Errno::ELOOP;
-    if ((flags & O_DIRECTORY) && !inode->is_directory())
+    if ((flags & O_DIRECTORY) && !inode->is_directory() && (flags & O_TMPFILE) != O_TMPFILE)
         return Errno::ENOTDIR;
     int access = flags & O_ACCMODE;
-    if (inode->is_directory() && access != 0)
+    if (inode->is_directory() && (access != 0 || (flags & O_CREAT)))
         return Errno::EISDIR;
-    if (inode->type() == InodeType::Regular && (access != 0 || (flags & O_TRUNC)) &&
-        !(flags & O_PATH))
-        return Errno::EROFS;
+    bool writing = access != 0 || (flags & O_TRUNC);
+    if (inode->type() == InodeType::Regular && writing && !(flags & O_PATH)) {
+        if (!inode->writable())
+            return Errno::EROFS;
+        if ((flags & O_TRUNC) && !created && inode->size() > 0)
+            TRY(inode->truncate(0));
+    }
     OpenFile* file = TRY(open_file_create(inode, u32(flags), canonical));
     auto fd = current_process().fds.install(file, 0, flags & O_CLOEXEC);
     open_file_release(file);
     return u64(TRY(fd));
+}
+
+// Where a write through `file` starts: the end of the file with O_APPEND.
+u64 write_position(OpenFile* file, u64 offset) {
+    if ((file->flags & O_APPEND) && file->inode->type() == InodeType::Regular)
+        return file->inode->size();
+    return offset;
 }
 
 } // namespace
@@ -211,9 +236,10 @@ Result<u64> sys_write(int fd, UserIn<u8> buffer, u64 count) {
     OpenFile* file = TRY(writable_file(fd));
     if ((file->flags & O_NONBLOCK) && file->inode->write_would_block())
         return Errno::EAGAIN;
-    u64 done = TRY(write_from_user(file, file->offset, buffer, count));
+    u64 start = write_position(file, file->offset);
+    u64 done = TRY(write_from_user(file, start, buffer, count));
     if (seekable(file->inode))
-        file->offset += done;
+        file->offset = start + done;
     return done;
 }
 
@@ -232,7 +258,8 @@ Result<u64> sys_pwrite64(int fd, UserIn<u8> buffer, u64 count, i64 offset) {
         return Errno::EINVAL;
     if (!seekable(file->inode))
         return Errno::ESPIPE;
-    return write_from_user(file, u64(offset), buffer, count);
+    // Linux appends pwrite() data on O_APPEND descriptors too.
+    return write_from_user(file, write_position(file, u64(offset)), buffer, count);
 }
 
 namespace {
@@ -240,7 +267,8 @@ namespace {
 // readv and writev: each vector in turn, stopping at the first short transfer; an error after
 // some bytes moved reports the bytes (as Linux does).
 template <typename Transfer>
-Result<u64> transfer_vectors(OpenFile* file, UserIn<IoVector> vectors, int count, Transfer transfer) {
+Result<u64> transfer_vectors(OpenFile* file, UserIn<IoVector> vectors, int count,
+                             Transfer transfer) {
     if (count < 0 || count > MAX_IO_VECTORS)
         return Errno::EINVAL;
     u64 total = 0;
@@ -261,6 +289,30 @@ Result<u64> transfer_vectors(OpenFile* file, UserIn<IoVector> vectors, int count
     return total;
 }
 
+// preadv and pwritev: the same at an explicit offset; the descriptor's offset stays.
+template <typename Transfer>
+Result<u64> transfer_vectors_at(OpenFile* file, UserIn<IoVector> vectors, int count, i64 offset,
+                                Transfer transfer) {
+    if (count < 0 || count > MAX_IO_VECTORS || offset < 0)
+        return Errno::EINVAL;
+    if (!seekable(file->inode))
+        return Errno::ESPIPE;
+    u64 total = 0;
+    for (int i = 0; i < count; i++) {
+        IoVector v;
+        TRY(copy_from_user(&v, vectors.offset(i)));
+        if (v.length == 0)
+            continue;
+        auto done = transfer(file, u64(offset) + total, v);
+        if (done.is_error())
+            return total ? Result<u64>(total) : done;
+        total += done.value();
+        if (done.value() < v.length)
+            break;
+    }
+    return total;
+}
+
 } // namespace
 
 Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
@@ -273,11 +325,43 @@ Result<u64> sys_readv(int fd, UserIn<IoVector> vectors, int count) {
 Result<u64> sys_writev(int fd, UserIn<IoVector> vectors, int count) {
     OpenFile* file = TRY(writable_file(fd));
     return transfer_vectors(file, vectors, count, [](OpenFile* f, u64 offset, const IoVector& v) {
-        return write_from_user(f, offset, UserIn<u8>(v.base), v.length);
+        u64 start = write_position(f, offset);
+        if (seekable(f->inode))
+            f->offset = start; // the caller adds what was written
+        return write_from_user(f, start, UserIn<u8>(v.base), v.length);
     });
 }
 
-Result<u64> sys_open(UserIn<char> path, int flags, u32) { return do_open(AT_FDCWD, path, flags); }
+Result<u64> sys_preadv(int fd, UserIn<IoVector> vectors, int count, i64 offset) {
+    OpenFile* file = TRY(readable_file(fd));
+    return transfer_vectors_at(file, vectors, count, offset,
+                               [](OpenFile* f, u64 at, const IoVector& v) {
+                                   return read_into_user(f, at, UserOut<u8>(v.base), v.length);
+                               });
+}
+
+Result<u64> sys_pwritev(int fd, UserIn<IoVector> vectors, int count, i64 offset) {
+    OpenFile* file = TRY(writable_file(fd));
+    bool append = file->flags & O_APPEND;
+    u64 end = append ? write_position(file, 0) : 0;
+    return transfer_vectors_at(file, vectors, count, offset,
+                               [append, end](OpenFile* f, u64 at, const IoVector& v) mutable {
+                                   u64 start = append ? end : at;
+                                   auto done =
+                                       write_from_user(f, start, UserIn<u8>(v.base), v.length);
+                                   if (!done.is_error())
+                                       end += done.value();
+                                   return done;
+                               });
+}
+
+Result<u64> sys_creat(UserIn<char> path, u32) {
+    return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC);
+}
+
+Result<u64> sys_open(UserIn<char> path, int flags, u32) {
+    return do_open(AT_FDCWD, path, flags);
+}
 Result<u64> sys_openat(int dirfd, UserIn<char> path, int flags, u32) {
     return do_open(dirfd, path, flags);
 }
@@ -329,10 +413,12 @@ Result<u64> sys_statx(int dirfd, UserIn<char> path, int flags, u32, UserOut<Linu
     sx.stx_size = u64(st.st_size);
     sx.stx_blocks = u64(st.st_blocks);
     sx.stx_mtime = {st.st_mtim.seconds, u32(st.st_mtim.nanoseconds), 0};
-    sx.stx_atime = sx.stx_ctime = sx.stx_mtime;
+    sx.stx_atime = {st.st_atim.seconds, u32(st.st_atim.nanoseconds), 0};
+    sx.stx_ctime = {st.st_ctim.seconds, u32(st.st_ctim.nanoseconds), 0};
     sx.stx_rdev_major = u32(st.st_rdev >> 8);
     sx.stx_rdev_minor = u32(st.st_rdev & 0xff);
-    sx.stx_dev_minor = 1;
+    sx.stx_dev_major = u32(st.st_dev >> 8);
+    sx.stx_dev_minor = u32(st.st_dev & 0xff);
     TRY(copy_to_user(out, &sx));
     return 0;
 }
@@ -399,11 +485,16 @@ Result<u64> sys_ioctl(int fd, u64 request, u64 argument) {
         current_process().fds.set_close_on_exec(fd, request == FIOCLEX);
         return 0;
     default:
+        if (auto answered = file->inode->ioctl(request, argument);
+            !answered.is_error() || answered.error() != Errno::ENOTTY)
+            return answered;
         return file->inode->is_terminal() ? Errno::EINVAL : Errno::ENOTTY;
     }
 }
 
-Result<u64> sys_access(UserIn<char> path, int mode) { return sys_faccessat(AT_FDCWD, path, mode); }
+Result<u64> sys_access(UserIn<char> path, int mode) {
+    return sys_faccessat(AT_FDCWD, path, mode);
+}
 
 Result<u64> sys_faccessat(int dirfd, UserIn<char> path, int mode) {
     return sys_faccessat2(dirfd, path, mode, 0);
@@ -414,8 +505,8 @@ Result<u64> sys_faccessat2(int dirfd, UserIn<char> path, int mode, int flags) {
         return Errno::EINVAL;
     FollowLinks follow = (flags & AT_SYMLINK_NOFOLLOW) ? FollowLinks::No : FollowLinks::Yes;
     Inode* inode = TRY(resolve_at(dirfd, path, follow, nullptr, flags & AT_EMPTY_PATH));
-    // We run as root; only writing to the read-only image is refused.
-    if ((mode & 2) && inode->type() == InodeType::Regular)
+    // We run as root; only writing to a read-only filesystem is refused.
+    if ((mode & 2) && inode->type() == InodeType::Regular && !inode->writable())
         return Errno::EROFS;
     return 0;
 }
@@ -471,11 +562,16 @@ Result<u64> sys_fcntl(int fd, int command, u64 argument) {
 }
 
 Result<u64> sys_fsync(int fd) {
-    TRY(current_process().fds.get(fd));
-    return 0; // nothing is buffered: the image is read-only today
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    // The log holds every metadata change of the filesystem, so syncing it is what fsync of one
+    // file needs too (its data was written to the disk by write() already).
+    TRY(file->inode->sync());
+    return 0;
 }
 
-Result<u64> sys_fdatasync(int fd) { return sys_fsync(fd); }
+Result<u64> sys_fdatasync(int fd) {
+    return sys_fsync(fd);
+}
 
 Result<u64> sys_getcwd(UserOut<char> buffer, u64 size) {
     const char* cwd = current_process().cwd;
@@ -529,6 +625,7 @@ Result<u64> sys_getdents64(int fd, UserOut<u8> buffer, u64 size) {
     // Offsets: 0 = ".", 1 = "..", 2 + i = entry i of the directory.
     for (;;) {
         u64 index = file->offset;
+        u64 next = index + 1;
         const char* name;
         u64 inode_number;
         u8 type;
@@ -538,6 +635,9 @@ Result<u64> sys_getdents64(int fd, UserOut<u8> buffer, u64 size) {
             type = 4; // DT_DIR
         } else {
             auto entry = file->inode->entry_at(index - 2);
+            // entry_at skips removed slots: the position after this entry.
+            next = entry.is_error() ? index + 1
+                                    : 2 + (entry.value().next ? entry.value().next : index - 1);
             if (entry.is_error()) {
                 if (entry.error() == Errno::ENOENT)
                     break;
@@ -568,12 +668,12 @@ Result<u64> sys_getdents64(int fd, UserOut<u8> buffer, u64 size) {
             break;
         }
         u8 bytes[NAME_OFFSET + 256 + 8] = {};
-        LinuxDirent64Header header = {inode_number, i64(index + 1), u16(record), type};
+        LinuxDirent64Header header = {inode_number, i64(next), u16(record), type};
         memcpy(bytes, &header, NAME_OFFSET);
         memcpy(bytes + NAME_OFFSET, name, name_length);
         TRY(copy_array_to_user(buffer.offset(written), bytes, record));
         written += record;
-        file->offset = index + 1;
+        file->offset = next;
     }
     return written;
 }

@@ -2,6 +2,7 @@
 #include "linux/process.h"
 #include "arch/x86_64/cpu.h"
 #include "dev/serial.h"
+#include "fs/tfs_volume.h"
 #include "lib/format.h"
 #include "linux/missing_files.h"
 #include "mm/address_space.h"
@@ -17,6 +18,7 @@ bool process_tracing() { return g_process.trace; }
 void process_exit(int status) {
     cpu::disable_interrupts();
     current_address_space().sync_all(); // MAP_SHARED changes reach their files
+    tfs_sync_all(); // buffered filesystem records reach the disk before the VM stops
     missing_files_report();
     char line[32];
     format(line, sizeof(line), "exit %d", status & 0xff);

@@ -10,7 +10,12 @@
     S(21, access) S(32, dup) S(33, dup2) S(72, fcntl) S(74, fsync) S(75, fdatasync)              \
     S(79, getcwd) S(80, chdir) S(81, fchdir) S(89, readlink) S(217, getdents64) S(257, openat)  \
     S(262, newfstatat) S(267, readlinkat) S(269, faccessat) S(292, dup3) S(332, statx)          \
-    S(439, faccessat2)                                                                             \
+    S(439, faccessat2) S(295, preadv) S(296, pwritev) S(85, creat)                                \
+    /* file_change_calls.cpp */                                                                    \
+    S(83, mkdir) S(258, mkdirat) S(84, rmdir) S(87, unlink) S(263, unlinkat) S(82, rename)         \
+    S(264, renameat) S(316, renameat2) S(86, link) S(265, linkat) S(88, symlink)                   \
+    S(266, symlinkat) S(76, truncate) S(77, ftruncate) S(285, fallocate) S(280, utimensat)        \
+    S(261, futimesat) S(235, utimes) S(162, sync) S(306, syncfs) S(137, statfs) S(138, fstatfs)   \
     /* mm_calls.cpp */                                                                             \
     S(9, mmap) S(10, mprotect) S(11, munmap) S(12, brk) S(25, mremap) S(28, madvise)             \
     S(26, msync)                                                                                   \

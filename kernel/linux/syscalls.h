@@ -8,6 +8,7 @@
 struct IoVector;
 struct LinuxStat;
 struct LinuxStatx;
+struct LinuxStatfs;
 struct LinuxTimespec;
 struct LinuxTimeval;
 struct LinuxUtsname;
@@ -46,6 +47,36 @@ Result<u64> sys_fchdir(int fd);
 Result<u64> sys_readlink(UserIn<char> path, UserOut<char> buffer, u64 size);
 Result<u64> sys_readlinkat(int dirfd, UserIn<char> path, UserOut<char> buffer, u64 size);
 Result<u64> sys_getdents64(int fd, UserOut<u8> buffer, u64 size);
+Result<u64> sys_preadv(int fd, UserIn<IoVector> vectors, int count, i64 offset);
+Result<u64> sys_pwritev(int fd, UserIn<IoVector> vectors, int count, i64 offset);
+Result<u64> sys_creat(UserIn<char> path, u32 mode);
+
+// file_change_calls.cpp
+Result<u64> sys_mkdir(UserIn<char> path, u32 mode);
+Result<u64> sys_mkdirat(int dirfd, UserIn<char> path, u32 mode);
+Result<u64> sys_rmdir(UserIn<char> path);
+Result<u64> sys_unlink(UserIn<char> path);
+Result<u64> sys_unlinkat(int dirfd, UserIn<char> path, int flags);
+Result<u64> sys_rename(UserIn<char> old_path, UserIn<char> new_path);
+Result<u64> sys_renameat(int old_dirfd, UserIn<char> old_path, int new_dirfd,
+                         UserIn<char> new_path);
+Result<u64> sys_renameat2(int old_dirfd, UserIn<char> old_path, int new_dirfd,
+                          UserIn<char> new_path, u32 flags);
+Result<u64> sys_link(UserIn<char> old_path, UserIn<char> new_path);
+Result<u64> sys_linkat(int old_dirfd, UserIn<char> old_path, int new_dirfd, UserIn<char> new_path,
+                       int flags);
+Result<u64> sys_symlink(UserIn<char> target, UserIn<char> path);
+Result<u64> sys_symlinkat(UserIn<char> target, int dirfd, UserIn<char> path);
+Result<u64> sys_truncate(UserIn<char> path, i64 length);
+Result<u64> sys_ftruncate(int fd, i64 length);
+Result<u64> sys_fallocate(int fd, int mode, i64 offset, i64 length);
+Result<u64> sys_utimensat(int dirfd, UserIn<char> path, UserIn<LinuxTimespec> times, int flags);
+Result<u64> sys_futimesat(int dirfd, UserIn<char> path, UserIn<LinuxTimeval> times);
+Result<u64> sys_utimes(UserIn<char> path, UserIn<LinuxTimeval> times);
+Result<u64> sys_sync();
+Result<u64> sys_syncfs(int fd);
+Result<u64> sys_statfs(UserIn<char> path, UserOut<LinuxStatfs> out);
+Result<u64> sys_fstatfs(int fd, UserOut<LinuxStatfs> out);
 
 // mm_calls.cpp
 Result<u64> sys_mmap(u64 address, u64 length, int protection, int flags, int fd, u64 offset);

@@ -146,8 +146,7 @@ Image make_image(uint64_t fs_bytes) {
     EXPECT_EQ(builder.add_directory(builder.root(), bytes("dir"), &dir), tfs::Error::none);
     EXPECT_EQ(builder.add_file(dir, bytes("inner"), 3000, &inner), tfs::Error::none);
     EXPECT_EQ(builder.add_directory(dir, bytes("sub")), tfs::Error::none);
-    EXPECT_EQ(builder.add_symlink(builder.root(), bytes("link"), bytes("hello")),
-              tfs::Error::none);
+    EXPECT_EQ(builder.add_symlink(builder.root(), bytes("link"), bytes("hello")), tfs::Error::none);
     MemoryDisk disk;
     tfs::WriteOptions options;
     tfs::WriteResult result;
@@ -182,9 +181,7 @@ struct Mounted {
             return nullptr;
         return lookup.node;
     }
-    static std::string parent(const std::string& path) {
-        return path.substr(0, path.rfind('/'));
-    }
+    static std::string parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
     static std::string leaf(const std::string& path) { return path.substr(path.rfind('/') + 1); }
     tfs::Error create(const std::string& path) {
         return fs->create_file(node(parent(path)), bytes(leaf(path)), 0x123456789ull, nullptr);
@@ -193,8 +190,7 @@ struct Mounted {
         return fs->create_directory(node(parent(path)), bytes(leaf(path)), 7, nullptr);
     }
     tfs::Error symlink(const std::string& path, const std::string& target) {
-        return fs->create_symlink(node(parent(path)), bytes(leaf(path)), bytes(target), 0,
-                                  nullptr);
+        return fs->create_symlink(node(parent(path)), bytes(leaf(path)), bytes(target), 0, nullptr);
     }
     tfs::Error write(const std::string& path, uint64_t offset, const std::string& data,
                      size_t* done = nullptr) {
@@ -211,8 +207,7 @@ struct Mounted {
         return fs->remove(node(parent(path)), bytes(leaf(path)));
     }
     tfs::Error rename(const std::string& from, const std::string& to) {
-        return fs->rename(node(parent(from)), bytes(leaf(from)), node(parent(to)),
-                          bytes(leaf(to)));
+        return fs->rename(node(parent(from)), bytes(leaf(from)), node(parent(to)), bytes(leaf(to)));
     }
     tfs::Error link(const std::string& existing, const std::string& path) {
         return fs->link(node(parent(path)), bytes(leaf(path)), node(existing));
@@ -557,9 +552,9 @@ struct RandomOps {
         }
         case 8: { // symlink
             std::string dir = pick(dirs), name = "l" + std::to_string(counter++);
-            ASSERT_EQ(fs.create_symlink(dir_node(dir), bytes(name), bytes("target/" + name), 0,
-                                        nullptr),
-                      tfs::Error::none);
+            ASSERT_EQ(
+                fs.create_symlink(dir_node(dir), bytes(name), bytes("target/" + name), 0, nullptr),
+                tfs::Error::none);
             model[dir + "/" + name] = {ModelNode::symlink, "", "target/" + name};
             break;
         }
@@ -759,6 +754,85 @@ TEST(MutableTfs, FreeMapAllocatesFirstFitAndMerges) {
     EXPECT_EQ(map.run_count(), 1u);
     EXPECT_EQ(map.release({3, 1}), tfs::Error::corrupt); // double free
     EXPECT_TRUE(map.is_free({1, 9}));
+}
+
+// fallocate: holes become uninited extents that read as zeros, grow the size unless kept, take
+// disk space, and a later write into them keeps the zeros around it.
+TEST(MutableTfs, AllocateReservesZeroExtents) {
+    Image image = make_image(kSmallFs);
+    Mounted m(image.bytes);
+    Model model = image.model;
+    ASSERT_EQ(m.create("/falloc"), tfs::Error::none);
+    ASSERT_EQ(m.write("/falloc", 0, "head"), tfs::Error::none);
+    uint64_t free_before = m.fs->free_sectors();
+    ASSERT_EQ(m.fs->allocate(m.node("/falloc"), 1000, 100000, tfs::SizeChange::grow),
+              tfs::Error::none);
+    uint64_t length = 0;
+    ASSERT_EQ(tfs::file_length(m.node("/falloc"), &length), tfs::Error::none);
+    EXPECT_EQ(length, 101000u);
+    EXPECT_LT(m.fs->free_sectors(), free_before - 100000 / 512);
+    EXPECT_GE(tfs::allocated_bytes(m.node("/falloc")), 101000u);
+    std::string content = "head" + std::string(101000 - 4, '\0');
+    ASSERT_EQ(m.write("/falloc", 50000, "middle"), tfs::Error::none);
+    model_write(content, 50000, "middle");
+    // KEEP_SIZE past the end: the size stays, the blocks are taken.
+    uint64_t free_mid = m.fs->free_sectors();
+    ASSERT_EQ(m.fs->allocate(m.node("/falloc"), 101000, 8192, tfs::SizeChange::keep),
+              tfs::Error::none);
+    ASSERT_EQ(tfs::file_length(m.node("/falloc"), &length), tfs::Error::none);
+    EXPECT_EQ(length, 101000u);
+    EXPECT_LT(m.fs->free_sectors(), free_mid);
+    EXPECT_EQ(m.fs->allocate(m.node("/falloc"), 0, 0, tfs::SizeChange::grow),
+              tfs::Error::invalid_argument);
+    EXPECT_EQ(m.fs->allocate(m.node("/dir"), 0, 10, tfs::SizeChange::grow), tfs::Error::not_a_file);
+    model["/falloc"] = {ModelNode::file, content, ""};
+    ASSERT_EQ(m.fs->flush(), tfs::Error::none);
+    EXPECT_EQ(describe_difference(model, remount(m.disk.data)), "");
+    // Too much for the disk: no_space.
+    EXPECT_EQ(m.fs->allocate(m.node("/falloc"), 0, kSmallFs * 2, tfs::SizeChange::keep),
+              tfs::Error::no_space);
+}
+
+// An unlinked file that stays open keeps its data until release_orphan, and a remount frees it.
+TEST(MutableTfs, OrphansKeepDataUntilReleased) {
+    Image image = make_image(kSmallFs);
+    Mounted m(image.bytes);
+    Model model = image.model;
+    ASSERT_EQ(m.create("/open"), tfs::Error::none);
+    std::string data = pattern(200 * 1024, 3);
+    ASSERT_EQ(m.write("/open", 0, data), tfs::Error::none);
+    const tfs::Value* node = m.node("/open");
+    uint64_t free_with_file = m.fs->free_sectors();
+    ASSERT_EQ(m.fs->remove(m.node(""), bytes("open"), tfs::LastName::keep), tfs::Error::none);
+    ASSERT_EQ(m.fs->flush(), tfs::Error::none);
+    EXPECT_EQ(m.fs->free_sectors(), free_with_file);
+    // The orphan still reads and writes.
+    size_t done = 0;
+    ASSERT_EQ(m.fs->write(node, 10, bytes("orphan"), &done), tfs::Error::none);
+    std::string got(16, '\0');
+    ASSERT_EQ(m.fs->filesystem().read_file(
+                  node, 4, common::MutableBytes(reinterpret_cast<uint8_t*>(got.data()), 16), &done),
+              tfs::Error::none);
+    EXPECT_EQ(got.substr(6, 6), "orphan");
+    EXPECT_EQ(describe_difference(model, remount(m.disk.data)), "");
+    // A replaced file can be kept the same way; adopt names an orphan again.
+    ASSERT_EQ(m.create("/a"), tfs::Error::none);
+    ASSERT_EQ(m.create("/b"), tfs::Error::none);
+    ASSERT_EQ(m.write("/b", 0, "bee"), tfs::Error::none);
+    const tfs::Value* b = m.node("/b");
+    ASSERT_EQ(m.fs->rename(m.node(""), bytes("a"), m.node(""), bytes("b"), tfs::LastName::keep),
+              tfs::Error::none);
+    ASSERT_EQ(m.fs->adopt(m.node("/dir"), bytes("back"), b), tfs::Error::none);
+    EXPECT_EQ(m.fs->adopt(m.node("/dir"), bytes("back"), b), tfs::Error::exists);
+    EXPECT_EQ(tfs::link_count(b), 1u);
+    model["/b"] = {ModelNode::file, "", ""};
+    model["/dir/back"] = {ModelNode::file, "bee", ""};
+    ASSERT_EQ(m.fs->release_orphan(node), tfs::Error::none);
+    ASSERT_EQ(m.fs->flush(), tfs::Error::none);
+    EXPECT_GT(m.fs->free_sectors(), free_with_file);
+    EXPECT_EQ(describe_difference(model, remount(m.disk.data)), "");
+    m.mount();
+    EXPECT_EQ(describe_difference(model, tree_of(m.fs->filesystem())), "");
 }
 
 } // namespace
