@@ -1,5 +1,5 @@
-// address_space.cpp: region list operations, demand paging, and file mappings (filled from the
-// file when mapped; MAP_SHARED ones write their changed pages back on msync, munmap and exit).
+// address_space.cpp: region list operations, demand paging (anonymous pages zero-filled, file
+// pages read from the file on first touch), and MAP_SHARED write-back on msync, munmap and exit.
 #include "mm/address_space.h"
 #include "arch/x86_64/cpu.h"
 #include "lib/string.h"
@@ -20,8 +20,6 @@ constexpr u64 PF_INSTRUCTION = 1 << 4;
 constexpr u64 MMAP_MIN_ADDRESS = 0x10000;
 // Write-back takes the dirty bits of this many pages, shoots the TLBs down once, then writes.
 constexpr u64 WRITE_BACK_BATCH = 64;
-// Reads from the file when filling a mapping go through a bounce buffer of this size.
-constexpr u64 FILL_CHUNK = 64 * KiB;
 
 // Whether `next` continues `region` so the two can be one region.
 bool continues(const Region& region, const Region& next) {
@@ -121,34 +119,21 @@ void AddressSpace::destroy_region(Region* region) {
     destroy(region);
 }
 
-Result<void> AddressSpace::fill_from_file(const Region& region, u64 start, u64 end) {
-    MappedFile* file = region.backing.file;
-    u64 offset = region.backing.offset + (start - region.start);
-    u64 size = file->size();
-    u64 available = offset < size ? min(end - start, size - offset) : 0;
-    if (!available)
-        return {};
-    u8* buffer = static_cast<u8*>(kmalloc(FILL_CHUNK));
-    if (!buffer)
-        return Errno::ENOMEM;
-    Result<void> result = {};
-    for (u64 done = 0; done < available;) {
-        u64 n = min(available - done, FILL_CHUNK);
-        auto got = file->read(offset + done, buffer, n);
-        if (got.is_error()) {
-            result = Errno::EIO;
-            break;
+Result<u64> AddressSpace::allocate_page(const Region& region, u64 va) {
+    u64 phys = TRY(physical_allocate());
+    if (MappedFile* file = region.backing.file) {
+        u64 offset = region.backing.offset + (va - region.start);
+        u64 size = file->size();
+        if (offset < size) {
+            auto got = file->read(offset, static_cast<u8*>(phys_to_virt(phys)),
+                                  min(PAGE_SIZE, size - offset));
+            if (got.is_error()) {
+                physical_free(phys);
+                return got.error();
+            }
         }
-        if (auto written = write_bytes(start + done, buffer, got.value()); written.is_error()) {
-            result = written;
-            break;
-        }
-        if (got.value() < n)
-            break;
-        done += n;
     }
-    kfree(buffer);
-    return result;
+    return phys;
 }
 
 Result<void> AddressSpace::write_back(const Region& region, u64 start, u64 end) {
@@ -218,12 +203,6 @@ Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPl
     if (backing.file)
         backing.file->acquire();
     insert(region);
-    if (backing.file) {
-        if (auto filled = fill_from_file(*region, start, start + length); filled.is_error()) {
-            (void)unmap(start, length);
-            return filled.error();
-        }
-    }
     merge_adjacent();
     return start;
 }
@@ -323,8 +302,8 @@ Result<u64> AddressSpace::remap(u64 old_addr, u64 old_length, u64 new_length, bo
     Protection protection = r->protection;
     u64 target =
         TRY(map(0, new_length, protection, MapPlacement::Anywhere, r->name, backing_at(old_addr)));
-    // Move the pages by remapping them over what map() filled in; untouched ones stay lazily
-    // zero (anonymous) or keep the file's bytes map() read.
+    // Move the pages by remapping them; untouched ones are still filled on first touch (zeros,
+    // or the file's bytes).
     for (u64 off = 0; off < old_length; off += PAGE_SIZE) {
         u64 phys = unmap_user_page(old_addr + off);
         if (!phys)
@@ -347,14 +326,10 @@ Result<void> AddressSpace::discard(u64 addr, u64 length) {
             return Errno::ENOMEM;
         if (r->shared_file())
             TRY(write_back(*r, va, va + PAGE_SIZE));
+        // The next touch reads a file page from the file again, as from Linux's page cache.
         u64 phys = unmap_user_page(va);
         if (phys)
             physical_free(phys);
-        // A file page reads back as the file's bytes again, as from Linux's page cache.
-        if (r->backing.file) {
-            tlb_shootdown();
-            TRY(fill_from_file(*r, va, va + PAGE_SIZE));
-        }
     }
     tlb_shootdown();
     return {};
@@ -414,8 +389,11 @@ Result<void> AddressSpace::populate(u64 addr, u64 length) {
             return Errno::EFAULT;
         if (user_page_physical(va))
             continue;
-        u64 phys = TRY(physical_allocate());
-        TRY(map_user_page(va, phys, r->protection));
+        u64 phys = TRY(allocate_page(*r, va));
+        if (auto mapped = map_user_page(va, phys, r->protection); mapped.is_error()) {
+            physical_free(phys);
+            return mapped;
+        }
     }
     return {};
 }
@@ -456,9 +434,15 @@ bool AddressSpace::handle_fault(u64 address, u64 error_code) {
         cpu::invlpg(va);
         return true;
     }
-    auto phys = physical_allocate();
+    // Anonymous pages start zeroed; file pages hold the file's bytes (zeros past its end).
+    auto phys = allocate_page(*r, va);
     if (phys.is_error())
         return false;
+    if (user_page_physical(va)) {
+        // Reading the file let another CPU fault the same page in first: use its page.
+        physical_free(phys.value());
+        return true;
+    }
     if (map_user_page(va, phys.value(), r->protection).is_error()) {
         physical_free(phys.value());
         return false;

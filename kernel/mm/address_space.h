@@ -28,8 +28,8 @@ class AddressSpace {
 
     // Reserves [addr, addr+length) (placement decides how addr is used); pages appear on first
     // touch, zero-filled. Returns the start.
-    // A file mapping passes its backing; the region takes a reference on the file and
-    // map() fills the pages from it (bytes past the end of the file read as zero).
+    // A file mapping passes its backing; the region takes a reference on the file, and its
+    // pages are read from the file on first touch (bytes past the end of the file read as zero).
     Result<u64> map(u64 addr, u64 length, Protection protection, MapPlacement placement,
                     const char* name = nullptr, FileBacking backing = {});
     // Writes back the changed pages of shared file mappings in the range first.
@@ -62,8 +62,9 @@ class AddressSpace {
     Result<u64> find_free(u64 length) const;
     Result<void> split_at(u64 address);
     void release_pages(u64 start, u64 end);
-    // Copies the file's bytes for [start, end) of a file region into its pages.
-    Result<void> fill_from_file(const Region& region, u64 start, u64 end);
+    // A new zeroed page for `va` of `region`, holding the file's bytes for a file region. May
+    // block on the disk.
+    Result<u64> allocate_page(const Region& region, u64 va);
     // Writes the dirty pages of a shared file region's [start, end) to the file.
     Result<void> write_back(const Region& region, u64 start, u64 end);
     void destroy_region(Region* region);

@@ -1,8 +1,9 @@
 // mmap_file.c: file-backed mappings. Usage: mmap_file read <existing file>
 //   MAP_SHARED and MAP_PRIVATE read mappings match read(), outlive close(), follow the file on
 //   mremap growth and MADV_DONTNEED, and get Linux's errors (EACCES, EINVAL, ENOMEM).
-// or: mmap_file write <new file path>
-//   a MAP_SHARED writable mapping's changes reach the file on msync, munmap and exit.
+// or: mmap_file persist <file path>
+//   first boot (no file yet): a MAP_SHARED writable mapping's changes reach the file on msync,
+//   munmap and exit; a later boot of the same image checks all three are in the file.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -104,9 +105,9 @@ static int write_test(const char* path) {
 int main(int argc, char** argv) {
     if (argc == 3 && strcmp(argv[1], "read") == 0)
         return read_test(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "write") == 0)
+    if (argc == 3 && strcmp(argv[1], "persist") == 0 && access(argv[2], F_OK) != 0)
         return write_test(argv[2]);
-    if (argc == 3 && strcmp(argv[1], "check") == 0) {
+    if (argc == 3 && strcmp(argv[1], "persist") == 0) {
         int fd = open(argv[2], O_RDONLY);
         int ok = fd >= 0 && file_has(fd, 100, "synced by msync") &&
                  file_has(fd, 4096 + 7, "written at munmap") &&
@@ -114,6 +115,6 @@ int main(int argc, char** argv) {
         printf("mmap_file check: %s\n", ok ? "ok" : "FAILED");
         return ok ? 0 : 1;
     }
-    fprintf(stderr, "usage: mmap_file read|write|check <path>\n");
+    fprintf(stderr, "usage: mmap_file read|persist <path>\n");
     return 2;
 }
