@@ -47,6 +47,7 @@ class OpenFileMapping final : public MappedFile {
         return {};
     }
     u64 size() override { return m_file->inode->size(); }
+    Result<void> sync() override { return m_file->inode->sync(); }
 
   private:
     OpenFile* m_file;
@@ -128,9 +129,11 @@ Result<u64> sys_msync(u64 address, u64 length, int flags) {
     if (address % PAGE_SIZE || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
         ((flags & MS_ASYNC) && (flags & MS_SYNC)))
         return Errno::EINVAL;
-    // MS_ASYNC writes back at once too: the program cannot tell the difference. MS_INVALIDATE
-    // has nothing to do: no other mapping of the file holds a separate copy of these pages.
-    TRY(current_address_space().sync(address, length));
+    // MS_ASYNC writes back at once too (the program cannot tell the difference); MS_SYNC also
+    // waits until the file is on the disk. MS_INVALIDATE has nothing to do: no other mapping of
+    // the file holds a separate copy of these pages.
+    TRY(current_address_space().sync(address, length,
+                                     flags & MS_SYNC ? SyncMode::Durable : SyncMode::WriteBack));
     return 0;
 }
 

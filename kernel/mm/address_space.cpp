@@ -335,7 +335,7 @@ Result<void> AddressSpace::discard(u64 addr, u64 length) {
     return {};
 }
 
-Result<void> AddressSpace::sync(u64 addr, u64 length) {
+Result<void> AddressSpace::sync(u64 addr, u64 length, SyncMode mode) {
     u64 end = align_up(addr + length, PAGE_SIZE);
     if (end < addr || end > USER_END)
         return Errno::ENOMEM;
@@ -348,8 +348,11 @@ Result<void> AddressSpace::sync(u64 addr, u64 length) {
             continue;
         }
         u64 stop = min(end, r->end);
-        if (r->shared_file())
+        if (r->shared_file()) {
             TRY(write_back(*r, va, stop));
+            if (mode == SyncMode::Durable)
+                TRY(r->backing.file->sync());
+        }
         va = stop;
     }
     if (unmapped)

@@ -19,6 +19,7 @@ struct Region {
 };
 
 enum class MapPlacement : u8 { Anywhere, Hint, Fixed, FixedNoReplace };
+enum class SyncMode : u8 { WriteBack, Durable };
 
 class AddressSpace {
   public:
@@ -40,9 +41,10 @@ class AddressSpace {
     // Frees the pages of a mapped range (MADV_DONTNEED): anonymous pages read back as zeros,
     // file pages as the file's contents (after shared ones are written back).
     Result<void> discard(u64 addr, u64 length);
-    // msync: writes the changed pages of shared file mappings in the range to their files.
-    // ENOMEM if part of the range is not mapped.
-    Result<void> sync(u64 addr, u64 length);
+    // msync: writes the changed pages of shared file mappings in the range to their files, and
+    // with SyncMode::Durable makes the files durable too. ENOMEM if part of the range is not
+    // mapped.
+    Result<void> sync(u64 addr, u64 length, SyncMode mode);
     // Writes back every shared file mapping (at exit).
     void sync_all();
     // Linux brk: returns the (possibly unchanged) break.

@@ -17,6 +17,8 @@ class MappedFile {
     // Writes bytes back into the file; never extends it (the caller clamps to size()).
     virtual Result<void> write(u64 offset, const u8* buffer, u64 length) = 0;
     virtual u64 size() = 0;
+    // Makes what was written durable on the disk (msync MS_SYNC). May block on the disk.
+    virtual Result<void> sync() = 0;
 
   protected:
     ~MappedFile() = default;

@@ -33,5 +33,33 @@ TEST_P(MmapFile, ReadMappingsFollowTheFile) {
 
 INSTANTIATE_TEST_SUITE_P(Variants, MmapFile, ::testing::ValuesIn(kAppVariants), variant_test_name);
 
+// A MAP_SHARED writable mapping on the writable root: changes reach the file on msync, munmap
+// and exit (the last one is checked by a second boot of the same image).
+TEST(MmapFileShared, WritesReachTheFile) {
+    TempDir dir;
+    dir.write_file("config.json", R"({"BaseVolumeSz": "32m"})");
+    RunResult first = run_ops({"run", app("mmap_file-static"), "-c", "config.json", "-i", "mmap",
+                               "-a", "persist", "-a", "/shared.bin"},
+                              {dir.path()});
+    EXPECT_EXIT_CODE(first, 0);
+    EXPECT_TRUE(has_lines_in_order(first.out_lines(),
+                                   {
+                                       "ok MAP_SHARED read-write mapping",
+                                       "ok msync writes the change to the file",
+                                       "ok munmap writes the change to the file",
+                                       "ok mprotect keeps the shared mapping writable",
+                                       "mmap_file write: ok",
+                                   }))
+        << first.describe();
+    RunOptions again{dir.path()};
+    again.ops_home = first.ops_home;
+    RunResult second = run_ops({"run", app("mmap_file-static"), "-c", "config.json", "-i", "mmap",
+                                "-a", "persist", "-a", "/shared.bin", "--skipbuild"},
+                               again);
+    EXPECT_EXIT_CODE(second, 0);
+    EXPECT_TRUE(has_lines_in_order(second.out_lines(), {"mmap_file check: ok"}))
+        << second.describe();
+}
+
 } // namespace
 } // namespace vm
