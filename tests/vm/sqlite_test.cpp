@@ -20,8 +20,8 @@ TEST(Sqlite, TransactionPersistsAcrossBoots) {
     RunResult first =
         run_ops({"run", "/usr/bin/sqlite3", "-c", "config.json", "-i", "rows"}, {dir.path()});
     EXPECT_EXIT_CODE(first, 0);
-    EXPECT_TRUE(has_lines_in_order(first.out_lines(),
-                                   {"boot|1", "count|10000|50005000", "row 4321", "ok"}))
+    EXPECT_TRUE(
+        has_lines_in_order(first.out_lines(), {"boot|1", "count|10000|50005000", "row 4321", "ok"}))
         << first.describe();
 
     RunOptions again{dir.path()};
@@ -32,6 +32,12 @@ TEST(Sqlite, TransactionPersistsAcrossBoots) {
     EXPECT_TRUE(has_lines_in_order(second.out_lines(),
                                    {"boot|2", "count|10000|50005000", "row 4321", "ok"}))
         << second.describe();
+    // The committed transactions unlinked their rollback journal.
+    RunResult listing = run_ops({"image", "ls", "rows", "/"}, again);
+    EXPECT_EXIT_CODE(listing, 0);
+    EXPECT_TRUE(has_lines_in_order(listing.out_lines(), {"rows.db"})) << listing.describe();
+    EXPECT_TRUE(no_line_starting_with(listing.out_lines(), "rows.db-journal"))
+        << listing.describe();
 }
 
 } // namespace
