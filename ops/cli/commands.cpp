@@ -63,6 +63,19 @@ void build_command_tree(CLI::App& app, Context& context) {
     add_volume_cat_command(*volume.add_subcommand("cat", "Print a file of a volume"), context);
     add_volume_cp_command(*volume.add_subcommand("cp", "Copy files out of a volume"), context);
 
+    CLI::App& pkg = *app.add_subcommand("pkg", "Packages: add, list, load and make them");
+    pkg.require_subcommand(1);
+    add_pkg_list_command(*pkg.add_subcommand("list", "List local or downloaded packages"), context);
+    add_pkg_add_command(*pkg.add_subcommand("add", "Add a package directory or .tar.gz locally"),
+                        context);
+    add_pkg_describe_command(*pkg.add_subcommand("describe", "Print a package's README"), context);
+    add_pkg_contents_command(*pkg.add_subcommand("contents", "List a package's files"), context);
+    add_pkg_load_command(*pkg.add_subcommand("load", "Build and run a package"), context);
+    add_pkg_from_run_command(
+        *pkg.add_subcommand("from-run", "Make a local package from a program and its config"),
+        context);
+    add_pkg_delete_command(*pkg.add_subcommand("delete", "Delete a local package"), context);
+
     add_profile_command(
         *app.add_subcommand("profile", "Show versions, QEMU, acceleration and the kernel"),
         context);

@@ -47,6 +47,15 @@ void add_volume_ls_command(CLI::App& app, Context& context);
 void add_volume_cat_command(CLI::App& app, Context& context);
 void add_volume_cp_command(CLI::App& app, Context& context);
 
+// ops/cli/pkg/: packages in ~/.ops/local_packages and ~/.ops/packages (offline).
+void add_pkg_list_command(CLI::App& app, Context& context);
+void add_pkg_add_command(CLI::App& app, Context& context);
+void add_pkg_describe_command(CLI::App& app, Context& context);
+void add_pkg_contents_command(CLI::App& app, Context& context);
+void add_pkg_load_command(CLI::App& app, Context& context);
+void add_pkg_from_run_command(CLI::App& app, Context& context);
+void add_pkg_delete_command(CLI::App& app, Context& context);
+
 void add_profile_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app, Context& context);
 

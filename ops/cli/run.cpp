@@ -5,6 +5,7 @@
 #include "ops/cli/commands.h"
 #include "ops/cli/common_options.h"
 #include "ops/cli/context.h"
+#include "ops/cli/run.h"
 #include "ops/image/build.h"
 #include "ops/image/kernel.h"
 #include "ops/store/paths.h"
@@ -24,8 +25,10 @@ struct RunCommand {
     RunFlags run;
 };
 
-void run(Context& context, const RunCommand& command) {
-    Config config = resolve_config(command.build, &command.run);
+} // namespace
+
+void run_config(Context& context, const Config& config, bool skip_build,
+                const ImageBuilder& builder) {
     if (!config.run.ports.empty())
         throw Error("port forwarding (RunConfig.Ports) is not supported yet",
                     "remove Ports from the config");
@@ -35,14 +38,18 @@ void run(Context& context, const RunCommand& command) {
     std::filesystem::path kernel =
         find_kernel(config, context.environment, context.executable_directory);
 
-    if (command.run.skip_build) {
+    if (skip_build) {
         std::error_code error;
         if (!std::filesystem::is_regular_file(image, error))
             throw Error("--skipbuild: there is no image " + image.string(),
                         "run once without --skipbuild to build it");
     } else {
         Progress progress(context.terminal, "building image " + image.filename().string());
-        build_image(BuildRequest{config, image, kernel});
+        BuildRequest build{config, image, kernel};
+        if (builder)
+            builder(build);
+        else
+            build_image(build);
     }
 
     AccelRequest accel_wanted = accel_request(config.run.accel, context.environment);
@@ -71,14 +78,14 @@ void run(Context& context, const RunCommand& command) {
     context.exit_status = outcome.exit_status;
 }
 
-} // namespace
-
 void add_run_command(CLI::App& app, Context& context) {
     auto command = std::make_shared<RunCommand>();
     add_build_flags(app, command->build);
     add_run_flags(app, command->run);
     app.footer("Example:\n  ops run ./myapp -a hello -e DEBUG=1 -m 512M");
-    app.callback([&context, command] { run(context, *command); });
+    app.callback([&context, command] {
+        run_config(context, resolve_config(command->build, &command->run), command->run.skip_build);
+    });
 }
 
 } // namespace ops
