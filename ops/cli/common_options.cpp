@@ -5,6 +5,7 @@
 #include "ops/base/error.h"
 #include "ops/cli/context.h"
 #include "ops/config/config_file.h"
+#include "ops/config/mounts.h"
 #include "ops/store/paths.h"
 
 #include <CLI/CLI.hpp>
@@ -61,6 +62,8 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
     command.add_flag("--syscall-summary", flags.syscall_summary,
                      "Print a syscall summary when the program exits");
     command.add_flag("-s,--skipbuild", flags.skip_build, "Boot the existing image, do not rebuild");
+    command.add_option("--mounts", flags.mounts,
+                       "Attach a volume and mount it: VOLUME:/PATH[:ro] (repeatable)");
 }
 
 void add_global_flags(CLI::App& app, Context& context) {
@@ -137,6 +140,15 @@ Config resolve_config(const BuildFlags& build, const RunFlags* run) {
             config.add_debug_flag(flag);
     if (run->missing_files)
         config.add_debug_flag("missing_files");
+    std::map<std::string, std::string> flagged; // --mounts overrides Mounts, once per volume
+    for (const std::string& mount : run->mounts) {
+        auto [volume, target] = parse_mount_flag(mount);
+        if (!flagged.emplace(volume, mount).second)
+            throw Error("volume " + volume + " is attached twice (--mounts " + flagged[volume] +
+                            " and --mounts " + mount + ")",
+                        "mount each volume once");
+        config.mounts[volume] = target;
+    }
     if (run->syscall_summary)
         config.add_debug_flag("syscall_summary");
     return config;

@@ -38,6 +38,7 @@ struct RunFlags {
     bool missing_files = false;
     bool syscall_summary = false;
     bool skip_build = false;
+    std::vector<std::string> mounts;  // --mounts VOLUME:/PATH[:ro], merged over Mounts
 };
 
 void add_build_flags(CLI::App& command, BuildFlags& flags);

@@ -11,6 +11,7 @@
 #include "ops/store/paths.h"
 #include "ops/vmm/accel.h"
 #include "ops/vmm/launcher.h"
+#include "ops/volume/attach.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -34,6 +35,7 @@ void run_config(Context& context, const Config& config, bool skip_build,
                     "remove Ports from the config");
 
     StorePaths store = StorePaths::from_environment(context.environment);
+    std::vector<AttachedVolume> volumes = volumes_to_attach(store, config);
     std::filesystem::path image = store.ensure_images() / image_name_for(config);
     std::filesystem::path kernel =
         find_kernel(config, context.environment, context.executable_directory);
@@ -71,6 +73,7 @@ void run_config(Context& context, const Config& config, bool skip_build,
     request.gdb_port = config.run.gdb_port;
     request.wait_for_gdb = config.run.debug;
     request.verbose = config.run.verbose;
+    request.volumes = volumes;
 
     RunOutcome outcome = run_vm(request);
     if (!outcome.message.empty())

@@ -7,6 +7,7 @@
 #include "ops/image/file_io.h"
 #include "ops/image/host_allocator.h"
 #include "ops/image/image_tree.h"
+#include "ops/image/mount_points.h"
 #include "ops/image/root_fs.h"
 
 #include <cerrno>
@@ -89,8 +90,6 @@ std::uint64_t image_file_size(const Config& config, std::uint64_t root_fs_offset
 
 BuildResult write_image(const BuildRequest& request, const ImageOptions& options) {
     const Config& config = request.config;
-    if (!config.mounts.empty())
-        throw Error("volumes (Mounts) are not supported yet", "remove Mounts from the config");
     const std::filesystem::path& image = request.output;
     Uuid root_uuid = options.uuid ? *options.uuid : random_uuid();
     Uuid boot_uuid = options.uuid ? *options.uuid : random_uuid();
@@ -99,6 +98,7 @@ BuildResult write_image(const BuildRequest& request, const ImageOptions& options
     HostAllocator allocator;
     ImageTree root(allocator);
     collect_root_fs(root, config, program_host_path(config), image.filename().string());
+    add_mount_points(root, config);
     ImageTree boot(allocator);
     boot.add_host_file("/kernel", request.kernel); // throws when it cannot be read
     std::error_code size_error;

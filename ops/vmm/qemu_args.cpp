@@ -70,6 +70,14 @@ std::vector<std::string> qemu_argv(const RunRequest& request,
         "-global", "virtio-mmio.force-legacy=false",
         "-device", "virtio-blk-device,drive=hd0",
     });
+    for (std::size_t i = 0; i < request.volumes.size(); i++) {
+        std::string id = "vol" + std::to_string(i);
+        argv.insert(argv.end(),
+                    {"-drive", "file=" + qemu_option_value(request.volumes[i].file.string()) +
+                                   ",format=raw,if=none,id=" + id +
+                                   (request.volumes[i].read_only ? ",readonly=on" : ""),
+                     "-device", "virtio-blk-device,drive=" + id});
+    }
     if (!request.qmp_socket.empty()) {
         // QMP on a unix socket QEMU creates; wait=off lets the guest start without a client.
         argv.insert(argv.end(), {

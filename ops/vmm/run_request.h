@@ -19,6 +19,13 @@ struct PortForward {
     bool operator==(const PortForward&) const = default;
 };
 
+// A data volume file (ops/volume) attached as one more virtio-blk disk after the image.
+struct AttachedVolume {
+    std::filesystem::path file;
+    bool read_only = false;  // the device is read-only (QEMU readonly=on)
+    bool operator==(const AttachedVolume&) const = default;
+};
+
 struct RunRequest {
     std::filesystem::path kernel;  // kernel ELF with a PVH note, booted with -kernel
     std::filesystem::path image;   // raw disk image, attached as virtio-blk (virtio-mmio)
@@ -37,6 +44,8 @@ struct RunRequest {
     std::filesystem::path console_log;
     // A QMP monitor on this unix socket when set (QEMU creates it; instance control uses it).
     std::filesystem::path qmp_socket;
+    // Volumes for Mounts, in order; the kernel matches them to the manifest by label or UUID.
+    std::vector<AttachedVolume> volumes;
     // User-mode networking with these forwards when not empty. The kernel has no NIC driver
     // yet, so the guest does not answer on them: the ports are only reserved.
     std::vector<PortForward> port_forwards;

@@ -161,10 +161,17 @@ TEST_F(BuildErrorsTest, MissingMapDirsSource) {
     expect_untouched();
 }
 
-TEST_F(BuildErrorsTest, MountsAreNotSupportedYet) {
-    m_config.mounts = {{"data", "/data"}};
-    EXPECT_EQ(build_error(),
-              "volumes (Mounts) are not supported yet: remove Mounts from the config");
+TEST_F(BuildErrorsTest, MountAtTheRootIsRefused) {
+    m_config.mounts = {{"data", "/"}};
+    EXPECT_EQ(build_error(), "volume data cannot be mounted at / (the root filesystem): mount it "
+                             "at a directory such as /data");
+    expect_untouched();
+}
+
+TEST_F(BuildErrorsTest, RelativeMountPathIsRefused) {
+    m_config.mounts = {{"data", "data:ro"}};
+    EXPECT_NE(build_error().find("the mount path \"data:ro\" of volume data is not absolute"),
+              std::string::npos);
     expect_untouched();
 }
 

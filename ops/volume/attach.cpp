@@ -1,0 +1,28 @@
+// attach.cpp: Mounts -> volume files to attach.
+#include "ops/volume/attach.h"
+
+#include "ops/base/error.h"
+#include "ops/config/mounts.h"
+#include "ops/volume/volume_store.h"
+
+#include <map>
+
+namespace ops {
+
+std::vector<AttachedVolume> volumes_to_attach(const StorePaths& store, const Config& config) {
+    std::vector<AttachedVolume> volumes;
+    std::map<std::string, std::string> attached; // uuid -> the Mounts key that named it
+    for (const auto& [volume, target] : config.mounts) {
+        MountTarget mount = parse_mount_target(volume, target);
+        VolumeInfo info = find_volume(store, volume);
+        auto [it, fresh] = attached.emplace(info.uuid, volume);
+        if (!fresh)
+            throw Error("volume " + info.name + " is attached twice (as " + it->second +
+                            " and as " + volume + ")",
+                        "mount each volume once");
+        volumes.push_back(AttachedVolume{info.path, mount.read_only});
+    }
+    return volumes;
+}
+
+} // namespace ops
