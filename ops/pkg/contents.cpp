@@ -9,7 +9,7 @@ namespace ops {
 
 namespace {
 
-void walk(const std::filesystem::path& directory, const std::string& prefix,
+void walk(const std::filesystem::path& directory, std::string prefix, // a copy: entries grows
           std::vector<PackageEntry>* entries) {
     std::error_code error;
     std::vector<std::filesystem::path> children;

@@ -247,7 +247,7 @@ PackageInfo create_package_from_run(const PackageStore& store, const FromRunRequ
     copy_config_files(config, sysroot);
 
     write_file_atomically(staging.path() / kPackageManifestName,
-                          manifest_text(config, program, request.version, config.program));
+                          manifest_text(config, program, request.version, file));
     // The package must load: read it back the way `ops pkg load` will.
     PackageManifest manifest = read_package_manifest(staging.path());
     (void)manifest;
@@ -257,7 +257,7 @@ PackageInfo create_package_from_run(const PackageStore& store, const FromRunRequ
     PackageInfo info;
     info.name = request.name;
     info.version = request.version;
-    info.description = "made by ops pkg from-run from " + config.program;
+    info.description = "made by ops pkg from-run from " + file;
     info.path = target;
     return info;
 }

@@ -28,6 +28,8 @@ void add_pkg_load_command(CLI::App& app, Context& context) {
     add_local_flag(app, command->local);
     add_build_flags(app, command->build);
     app.remove_option(app.get_option("elf")); // the program comes from the package
+    app.get_option("-a")->description(
+        "Program argument, after the package's Args (repeat for more)");
     add_run_flags(app, command->run);
     app.footer("The package's Args come before -a; -e, -c Files/Dirs/MapDirs/Env add to the "
                "package's.\nExample:\n  ops pkg load myapp:1.0 -l\n"

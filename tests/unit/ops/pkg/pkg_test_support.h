@@ -2,6 +2,7 @@
 // be made byte by byte), gzip files, and package directories.
 #pragma once
 
+#include "ops/base/error.h"
 #include "tests/unit/ops/image/image_test_support.h"
 
 #include <cstdio>
