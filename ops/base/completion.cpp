@@ -22,9 +22,10 @@ std::string bash_completion_script(const CompletionNode& root) {
             std::vector<std::string> commands;
             for (const CompletionNode& child : node.children)
                 commands.push_back(child.name);
-            const char* values = node.values == CompletionNode::Values::images    ? "images"
-                                 : node.values == CompletionNode::Values::volumes ? "volumes"
-                                                                                  : "files";
+            const char* values = node.values == CompletionNode::Values::images     ? "images"
+                                 : node.values == CompletionNode::Values::volumes  ? "volumes"
+                                 : node.values == CompletionNode::Values::packages ? "packages"
+                                                                                   : "files";
             cases += "        \"" + path + "\") commands=\"" + joined(commands) + "\"; flags=\"" +
                      joined(node.flags) + "\"; values=" + values + " ;;\n";
             for (const CompletionNode& child : node.children) {
@@ -52,6 +53,10 @@ std::string bash_completion_script(const CompletionNode& root) {
            "    if [[ $1 == images ]]; then\n"
            "        for file in \"$home\"/images/*; do [[ -f $file && $file != *.tmp-* ]] && "
            "printf '%s\\n' \"${file##*/}\"; done\n"
+           "    elif [[ $1 == packages ]]; then\n"
+           "        for file in \"$home\"/local_packages/amd64/*_*; do [[ -d $file && $file != "
+           "*/.tmp-* ]] && file=\"${file##*/}\" && printf '%s\\n%s\\n' \"$file\" \"${file%_*}\"; "
+           "done\n"
            "    else\n"
            "        for file in \"$home\"/volumes/*:*.raw; do [[ -f $file ]] && file=\"${file##*/}\" "
            "&& printf '%s\\n' \"${file%%:*}\"; done\n"

@@ -10,7 +10,7 @@ namespace ops {
 
 struct CompletionNode {
     // What a positional argument of this command completes to, besides files.
-    enum class Values { files, images, volumes };
+    enum class Values { files, images, volumes, packages };
 
     std::string name;                    // the command word ("ops" for the root)
     std::vector<std::string> flags;      // "-l", "--long-format", ...
@@ -20,7 +20,8 @@ struct CompletionNode {
 
 // A bash script defining _ops and `complete -F _ops ops`. Command words are completed by path
 // (flags anywhere are skipped), flags when the word starts with '-', image or volume names from
-// $OPS_HOME/.ops or ~/.ops where the command takes one, files otherwise.
+// $OPS_HOME/.ops or ~/.ops where the command takes one (local packages as "name" and
+// "name_version", which need no ':' that bash would split on), files otherwise.
 std::string bash_completion_script(const CompletionNode& root);
 
 } // namespace ops

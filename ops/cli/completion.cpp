@@ -26,6 +26,9 @@ CompletionNode describe(const CLI::App& app, const std::string& parent) {
         node.values = CompletionNode::Values::images;
     if (parent == "volume" && node.name != "create" && node.name != "list")
         node.values = CompletionNode::Values::volumes;
+    if (parent == "pkg" && (node.name == "describe" || node.name == "contents" ||
+                            node.name == "load" || node.name == "delete"))
+        node.values = CompletionNode::Values::packages;
     for (const CLI::App* child : app.get_subcommands([](const CLI::App*) { return true; }))
         node.children.push_back(describe(*child, node.name));
     return node;
