@@ -3,8 +3,10 @@
 // each other (a new lock replaces or merges with the old one over the same range), so every
 // F_SETLK/F_SETLKW succeeds at once and F_GETLK reports F_UNLCK, as Linux answers a lone
 // process. Open-file-description locks (F_OFD_*) are answered the same way.
-// FIXME: OFD locks taken through two different open file descriptions of one file conflict on
-// Linux; that needs a lock table released when a description closes (fs/open_file.cpp).
+// FIXME: on Linux an OFD lock conflicts with the process's POSIX locks and with OFD locks taken
+// through other open file descriptions of the file. Modelling that needs a lock table per inode,
+// released by close() (POSIX locks) and by the description's last close (OFD locks), hooks that
+// belong in linux/fs_calls.cpp and fs/open_file.cpp.
 #include "linux/file_locks.h"
 
 #include "fs/open_file.h"
@@ -50,28 +52,30 @@ bool is_open_description_command(int command) {
     return command == F_OFD_GETLK || command == F_OFD_SETLK || command == F_OFD_SETLKW;
 }
 
+// The checks in Linux's order (fcntl_getlk): type, range, OFD's l_pid.
 Result<u64> get_lock(OpenFile* file, int command, UserOut<LinuxFlock> out, LinuxFlock lock) {
     if (lock.l_type != F_RDLCK && lock.l_type != F_WRLCK)
         return Errno::EINVAL;
+    TRY(check_range(file, lock));
     if (is_open_description_command(command) && lock.l_pid != 0)
         return Errno::EINVAL;
-    TRY(check_range(file, lock));
     // No lock of another owner exists, so nothing would block this one.
     lock.l_type = F_UNLCK;
     TRY(copy_to_user(out, &lock));
     return 0;
 }
 
+// The checks in Linux's order (fcntl_setlk): range, type, the descriptor's mode, OFD's l_pid.
 Result<u64> set_lock(OpenFile* file, int command, const LinuxFlock& lock) {
+    TRY(check_range(file, lock));
     if (lock.l_type != F_RDLCK && lock.l_type != F_WRLCK && lock.l_type != F_UNLCK)
         return Errno::EINVAL;
-    if (is_open_description_command(command) && lock.l_pid != 0)
-        return Errno::EINVAL;
-    TRY(check_range(file, lock));
     if (lock.l_type == F_RDLCK && !file->readable())
         return Errno::EBADF;
     if (lock.l_type == F_WRLCK && !file->writable())
         return Errno::EBADF;
+    if (is_open_description_command(command) && lock.l_pid != 0)
+        return Errno::EINVAL;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 // file_locks.c: fcntl record locks (F_SETLK, F_SETLKW, F_GETLK and the F_OFD_* variants) on a
 // file opened read-only, with the results Linux gives a single process, and the argument
-// checks (EINVAL, EBADF). Usage: file_locks <path of an existing file>
+// checks (EINVAL, EBADF); then write locks on a file it creates read-write.
+// Usage: file_locks <path of an existing file> <path of a file to create>
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -78,6 +79,20 @@ int main(int argc, char** argv) {
 
     lock = range(F_RDLCK, SEEK_SET, 0, 0);
     expect("F_SETLK on a closed fd: EBADF", fcntl(99, F_SETLK, &lock), EBADF);
+
+    // sqlite's pattern on a read-write file: a write lock past the end, then F_GETLK.
+    int rw = open(argc > 2 ? argv[2] : "/locks.db", O_RDWR | O_CREAT, 0644);
+    expect("create a read-write file", rw >= 0 ? 0 : -1, 0);
+    lock = range(F_WRLCK, SEEK_SET, 1073741824, 1);
+    expect("F_SETLK write lock", fcntl(rw, F_SETLK, &lock), 0);
+    // An OFD lock on another range (Linux makes OFD and POSIX locks of one process conflict).
+    lock = range(F_WRLCK, SEEK_SET, 0, 100);
+    expect("F_OFD_SETLKW write lock", fcntl(rw, F_OFD_SETLKW, &lock), 0);
+    lock = range(F_WRLCK, SEEK_SET, 1073741824, 1);
+    result = fcntl(rw, F_GETLK, &lock);
+    unlocked = result == 0 && lock.l_type == F_UNLCK;
+    printf("%s F_GETLK over our own write lock reports F_UNLCK\n", unlocked ? "ok" : "FAIL");
+    failures += !unlocked;
     printf("file_locks: %s\n", failures ? "FAILED" : "ok");
     return failures ? 1 : 0;
 }

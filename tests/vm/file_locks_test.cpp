@@ -10,8 +10,8 @@ namespace {
 class FileLocks : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(FileLocks, RecordLocksSucceedAndGetlkReportsUnlocked) {
-    RunResult r =
-        run_ops({"run", app(std::string("file_locks-") + GetParam()), "-a", "/proc/self/exe"});
+    RunResult r = run_ops({"run", app(std::string("file_locks-") + GetParam()), "-a",
+                           "/proc/self/exe", "-a", "/locks.db"});
     EXPECT_EXIT_CODE(r, 0);
     EXPECT_TRUE(has_lines_in_order(r.out_lines(),
                                    {
@@ -21,6 +21,9 @@ TEST_P(FileLocks, RecordLocksSucceedAndGetlkReportsUnlocked) {
                                        "ok F_GETLK of F_UNLCK: EINVAL",
                                        "ok F_SETLK bad pointer: EFAULT",
                                        "ok F_OFD_GETLK reports F_UNLCK",
+                                       "ok F_SETLK write lock",
+                                       "ok F_OFD_SETLKW write lock",
+                                       "ok F_GETLK over our own write lock reports F_UNLCK",
                                        "file_locks: ok",
                                    }))
         << r.describe();
