@@ -101,6 +101,9 @@ class Inode {
     virtual Result<void> truncate(u64 length) { return Errno::EROFS; }
     virtual Result<void> allocate(u64 offset, u64 length, bool keep_size) { return Errno::EROFS; }
     virtual Result<void> set_times(const InodeTimes& times) { return Errno::EROFS; }
+    // chmod: the permission bits (07777) mode_bits() reports from now on. Synthetic nodes keep
+    // theirs (EPERM).
+    virtual Result<void> set_mode_bits(u32 bits) { return Errno::EPERM; }
     // Makes this file's data and every metadata change of its filesystem durable (fsync).
     virtual Result<void> sync() { return {}; }
 

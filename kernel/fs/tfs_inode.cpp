@@ -256,6 +256,18 @@ Result<void> TfsInode::sync() {
     return m_volume.sync();
 }
 
+Result<void> TfsInode::set_mode_bits(u32 bits) {
+    if (!m_volume.writer())
+        return Errno::EROFS;
+    m_mode_bits = bits & 07777;
+    m_changed_ns = realtime_ns();
+    return {};
+}
+
+u32 TfsInode::mode_bits() {
+    return m_mode_bits != ~0u ? m_mode_bits : Inode::mode_bits();
+}
+
 Result<size_t> TfsInode::read_link(char* buffer, size_t length) {
     common::Bytes target;
     if (type() != InodeType::Symlink || !tfs::symlink_target(m_node, &target))

@@ -32,6 +32,9 @@ class TfsInode final : public Inode {
     Result<void> truncate(u64 length) override;
     Result<void> allocate(u64 offset, u64 length, bool keep_size) override;
     Result<void> set_times(const InodeTimes& times) override;
+    // TFS stores no permissions (tfs.md 6): chmod lasts until the VM stops.
+    Result<void> set_mode_bits(u32 bits) override;
+    u32 mode_bits() override;
     Result<void> sync() override;
     Result<size_t> read_link(char* buffer, size_t length) override;
 
@@ -81,6 +84,7 @@ class TfsInode final : public Inode {
     u64 m_modified_ns = 0; // valid when m_times_dirty
     u64 m_changed_ns = 0;  // in memory only; 0 = the modification time
     u64 m_change_count = 0;
+    u32 m_mode_bits = ~0u; // ~0 = the default (0755 directories, 0644 files)
     Slot* m_slots = nullptr;
     u64 m_slot_count = 0;
     u64 m_slot_capacity = 0;

@@ -24,13 +24,22 @@ Result<Inode*> changeable(const ParentLookup& parent, Errno reserved) {
     return parent.directory->backing_directory();
 }
 
-Result<u64> do_mkdir(int dirfd, UserIn<char> path) {
+Result<u64> do_mkdir(int dirfd, UserIn<char> path, u32 mode) {
     ParentLookup parent;
     TRY(resolve_parent_at(dirfd, path, parent));
     if (!parent.name[0] || parent.is_dot())
         return Errno::EEXIST;
     Inode* directory = TRY(changeable(parent, Errno::EEXIST));
-    TRY(directory->create_child(parent.name, InodeType::Directory));
+    Inode* created = TRY(directory->create_child(parent.name, InodeType::Directory));
+    (void)created->set_mode_bits(creation_mode(mode)); // the directory exists either way
+    return 0;
+}
+
+Result<u64> do_chmod(Inode* inode, u32 mode) {
+    // A symlink's own mode cannot be changed (Linux: EOPNOTSUPP for fchmodat NOFOLLOW).
+    if (inode->type() == InodeType::Symlink)
+        return Errno::ENOTSUP;
+    TRY(inode->set_mode_bits(mode & 07777));
     return 0;
 }
 
@@ -197,11 +206,32 @@ LinuxStatfs statfs_of(Inode* inode) {
 
 } // namespace
 
-Result<u64> sys_mkdir(UserIn<char> path, u32) {
-    return do_mkdir(AT_FDCWD, path);
+Result<u64> sys_mkdir(UserIn<char> path, u32 mode) {
+    return do_mkdir(AT_FDCWD, path, mode);
 }
-Result<u64> sys_mkdirat(int dirfd, UserIn<char> path, u32) {
-    return do_mkdir(dirfd, path);
+Result<u64> sys_mkdirat(int dirfd, UserIn<char> path, u32 mode) {
+    return do_mkdir(dirfd, path, mode);
+}
+
+Result<u64> sys_chmod(UserIn<char> path, u32 mode) {
+    return do_chmod(TRY(resolve_at(AT_FDCWD, path, FollowLinks::Yes)), mode);
+}
+
+Result<u64> sys_fchmod(int fd, u32 mode) {
+    OpenFile* file = TRY(current_process().fds.get(fd));
+    if (file->flags & O_PATH)
+        return Errno::EBADF;
+    return do_chmod(file->inode, mode);
+}
+
+Result<u64> sys_fchmodat(int dirfd, UserIn<char> path, u32 mode) {
+    return do_chmod(TRY(resolve_at(dirfd, path, FollowLinks::Yes)), mode);
+}
+
+Result<u64> sys_umask(u32 mask) {
+    u32 old = file_creation_mask();
+    set_file_creation_mask(mask);
+    return old;
 }
 Result<u64> sys_rmdir(UserIn<char> path) {
     return do_rmdir(AT_FDCWD, path);

@@ -33,7 +33,16 @@ Result<const char*> base_for(int dirfd, const char* path) {
     return static_cast<const char*>(dir->path ? dir->path : "/");
 }
 
+u32 g_creation_mask = 022;
+
 } // namespace
+
+u32 file_creation_mask() {
+    return g_creation_mask;
+}
+void set_file_creation_mask(u32 mask) {
+    g_creation_mask = mask & 0777;
+}
 
 Result<OpenFile*> readable_file(int fd) {
     OpenFile* file = TRY(current_process().fds.get(fd));

@@ -7,6 +7,14 @@
 #include "fs/vfs.h"
 #include "linux/user_memory.h"
 
+// The file mode creation mask (umask), 022 at boot.
+u32 file_creation_mask();
+void set_file_creation_mask(u32 mask);
+// The permission bits a new file or directory gets for the `mode` its creator asked for.
+inline u32 creation_mode(u32 mode) {
+    return mode & 07777 & ~file_creation_mask();
+}
+
 Result<OpenFile*> readable_file(int fd);
 Result<OpenFile*> writable_file(int fd);
 

@@ -166,7 +166,7 @@ Result<Inode*> create_unnamed_for_open(int dirfd, UserIn<char> path, int flags, 
     return inode;
 }
 
-Result<u64> do_open(int dirfd, UserIn<char> path, int flags) {
+Result<u64> do_open(int dirfd, UserIn<char> path, int flags, u32 mode) {
     if (flags & linux_file_flags::O_DIRECT)
         return Errno::EINVAL; // no direct I/O: every transfer goes through a kernel buffer
     auto* canonical = static_cast<char*>(kmalloc(PATH_MAX_LENGTH));
@@ -193,6 +193,8 @@ Result<u64> do_open(int dirfd, UserIn<char> path, int flags) {
     }
     if (!created && (flags & O_CREAT) && (flags & O_EXCL))
         return Errno::EEXIST;
+    if (created)
+        (void)inode->set_mode_bits(creation_mode(mode)); // the file exists either way
     if (inode->type() == InodeType::Symlink && (flags & O_NOFOLLOW) && !(flags & O_PATH))
         return Errno::ELOOP;
     if ((flags & O_DIRECTORY) && !inode->is_directory() && (flags & O_TMPFILE) != O_TMPFILE)
@@ -355,15 +357,15 @@ Result<u64> sys_pwritev(int fd, UserIn<IoVector> vectors, int count, i64 offset)
                                });
 }
 
-Result<u64> sys_creat(UserIn<char> path, u32) {
-    return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC);
+Result<u64> sys_creat(UserIn<char> path, u32 mode) {
+    return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-Result<u64> sys_open(UserIn<char> path, int flags, u32) {
-    return do_open(AT_FDCWD, path, flags);
+Result<u64> sys_open(UserIn<char> path, int flags, u32 mode) {
+    return do_open(AT_FDCWD, path, flags, mode);
 }
-Result<u64> sys_openat(int dirfd, UserIn<char> path, int flags, u32) {
-    return do_open(dirfd, path, flags);
+Result<u64> sys_openat(int dirfd, UserIn<char> path, int flags, u32 mode) {
+    return do_open(dirfd, path, flags, mode);
 }
 
 Result<u64> sys_close(int fd) {

@@ -16,6 +16,7 @@
     S(264, renameat) S(316, renameat2) S(86, link) S(265, linkat) S(88, symlink)                   \
     S(266, symlinkat) S(76, truncate) S(77, ftruncate) S(285, fallocate) S(280, utimensat)        \
     S(261, futimesat) S(235, utimes) S(162, sync) S(306, syncfs) S(137, statfs) S(138, fstatfs)   \
+    S(90, chmod) S(91, fchmod) S(268, fchmodat) S(95, umask)                                       \
     /* mm_calls.cpp */                                                                             \
     S(9, mmap) S(10, mprotect) S(11, munmap) S(12, brk) S(25, mremap) S(28, madvise)             \
     S(26, msync)                                                                                   \

@@ -77,6 +77,10 @@ Result<u64> sys_sync();
 Result<u64> sys_syncfs(int fd);
 Result<u64> sys_statfs(UserIn<char> path, UserOut<LinuxStatfs> out);
 Result<u64> sys_fstatfs(int fd, UserOut<LinuxStatfs> out);
+Result<u64> sys_chmod(UserIn<char> path, u32 mode);
+Result<u64> sys_fchmod(int fd, u32 mode);
+Result<u64> sys_fchmodat(int dirfd, UserIn<char> path, u32 mode);
+Result<u64> sys_umask(u32 mask);
 
 // mm_calls.cpp
 Result<u64> sys_mmap(u64 address, u64 length, int protection, int flags, int fd, u64 offset);

@@ -310,6 +310,28 @@ static void times(void) {
     CHECK_ERRNO("fsync bad fd", fsync(999), EBADF);
 }
 
+static void modes(void) {
+    struct stat st;
+    CHECK("umask starts at 022", umask(077) == 022);
+    int fd = open("/fstest/private", O_CREAT | O_WRONLY, 0666);
+    CHECK("umask applies to new files",
+          fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0600);
+    CHECK("umask applies to mkdir", mkdir("/fstest/private-dir", 0777) == 0 &&
+                                        stat("/fstest/private-dir", &st) == 0 &&
+                                        (st.st_mode & 07777) == 0700 && S_ISDIR(st.st_mode));
+    CHECK("umask returns the previous mask", umask(022) == 077);
+    CHECK("fchmod", fchmod(fd, 0751) == 0 && fstat(fd, &st) == 0 && (st.st_mode & 07777) == 0751 &&
+                        S_ISREG(st.st_mode));
+    close(fd);
+    CHECK("chmod", chmod("/fstest/private", 04640) == 0 && stat("/fstest/private", &st) == 0 &&
+                       (st.st_mode & 07777) == 04640);
+    int dirfd = open("/fstest", O_RDONLY | O_DIRECTORY);
+    CHECK("fchmodat", fchmodat(dirfd, "private", 0600, 0) == 0 &&
+                          stat("/fstest/private", &st) == 0 && (st.st_mode & 07777) == 0600);
+    close(dirfd);
+    CHECK_ERRNO("chmod missing", chmod("/fstest/none", 0600), ENOENT);
+}
+
 static void unnamed_and_orphans(void) {
     struct stat st;
     int fd = open("/fstest", O_TMPFILE | O_RDWR, 0600);
@@ -418,6 +440,7 @@ int main(void) {
     renames();
     links();
     times();
+    modes();
     unnamed_and_orphans();
     listing_and_space();
     printf("%s: %d failures\n", g_failures ? "FAILED" : "PASSED", g_failures);

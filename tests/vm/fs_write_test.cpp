@@ -35,6 +35,8 @@ TEST_P(WritableFs, EveryFileCallBehavesAsOnLinux) {
                                        "ok rename over a non-empty directory",
                                        "ok link shares the inode",
                                        "ok utimensat",
+                                       "ok umask applies to new files",
+                                       "ok chmod",
                                        "ok linkat AT_EMPTY_PATH names it",
                                        "ok unlinked file still reads",
                                        "ok getdents while unlinking sees each "
