@@ -440,6 +440,15 @@ Result<u64> sys_lseek(int fd, i64 offset, int whence) {
     case 2:
         base = i64(file->inode->size());
         break;
+    case 3:   // SEEK_DATA
+    case 4: { // SEEK_HOLE
+        // As Linux's generic answer: the whole file is data and the only hole is its end.
+        i64 size = i64(file->inode->size());
+        if (offset < 0 || offset >= size)
+            return Errno::ENXIO;
+        file->offset = u64(whence == 3 ? offset : size);
+        return file->offset;
+    }
     default:
         return Errno::EINVAL;
     }

@@ -105,6 +105,9 @@ static void open_write_read(void) {
     memset(buffer, 1, sizeof buffer);
     CHECK("hole reads zeros", pread(fd, buffer, 10, 20) == 10 && buffer[0] == 0 && buffer[9] == 0);
     CHECK("size after pwritev", fstat(fd, &st) == 0 && st.st_size == 107);
+    CHECK("SEEK_DATA", lseek(fd, 5, SEEK_DATA) == 5);
+    CHECK("SEEK_HOLE", lseek(fd, 5, SEEK_HOLE) == 107);
+    CHECK_ERRNO("SEEK_DATA past the end", lseek(fd, 107, SEEK_DATA), ENXIO);
     close(fd);
 
     fd = open("/fstest/a", O_WRONLY | O_APPEND);
