@@ -5,6 +5,7 @@
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/pvh.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap_frame.h"
@@ -30,6 +31,7 @@
 #include "mm/layout.h"
 #include "mm/page_table.h"
 #include "mm/physical.h"
+#include "net/stack.h"
 #include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
 #include "sched/thread.h"
@@ -45,11 +47,13 @@ constexpr size_t MAX_ARGUMENTS = 4096;
 constexpr size_t MAX_ENVIRONMENT = 4096;
 
 // The command line ops passes (QEMU -append): "ops.realtime=<ns since the epoch>" and the
-// virtio_mmio.device declarations QEMU adds (we find those devices by probing instead).
+// virtio_mmio.device declarations QEMU adds (we find the devices by probing; the declarations
+// give their interrupt lines).
 void apply_command_line(const HvmStartInfo& info) {
     if (!info.cmdline_paddr)
         return;
     const char* p = static_cast<const char*>(phys_to_virt(info.cmdline_paddr));
+    virtio::mmio_parse_command_line(p);
     while (*p) {
         while (*p == ' ')
             p++;
@@ -65,6 +69,11 @@ void apply_command_line(const HvmStartInfo& info) {
 }
 
 void found_virtio_device(virtio::MmioTransport& found) {
+    if (found.device_id() == virtio::device_id::NET) {
+        if (auto* transport = make<virtio::MmioTransport>(found))
+            net_add_device(transport);
+        return;
+    }
     if (found.device_id() != virtio::device_id::BLOCK || virtio::g_disk_count == virtio::MAX_DISKS)
         return;
     auto* transport = make<virtio::MmioTransport>(found);
@@ -111,9 +120,11 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
     random_init();
     clock_init();
     interrupts_init();
+    ioapic_init();
     apply_command_line(info);
     cpu::enable_interrupts();
 
+    net_init();
     virtio::scan_mmio(found_virtio_device);
     int boot_disk = -1;
     auto mounted = mount_root_filesystem(&boot_disk);
@@ -121,6 +132,7 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         fail_boot("no bootable disk with a root filesystem was found", 126);
     TfsVolume* root_volume = mounted.value();
     const tfs::Value* manifest_root = root_volume->reader().root();
+    net_start(manifest_root);
 
     Process& process = current_process();
     common::Bytes program_bytes;

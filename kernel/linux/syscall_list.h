@@ -39,6 +39,11 @@
     S(37, alarm) S(38, setitimer) S(36, getitimer) S(222, timer_create) S(223, timer_settime)     \
     S(224, timer_gettime) S(225, timer_getoverrun) S(226, timer_delete) S(283, timerfd_create)    \
     S(286, timerfd_settime) S(287, timerfd_gettime) S(282, signalfd) S(289, signalfd4)           \
+    /* socket_calls.cpp */                                                                         \
+    S(41, socket) S(42, connect) S(43, accept) S(44, sendto) S(45, recvfrom) S(46, sendmsg)       \
+    S(47, recvmsg) S(48, shutdown) S(49, bind) S(50, listen) S(51, getsockname)                   \
+    S(52, getpeername) S(53, socketpair) S(54, setsockopt) S(55, getsockopt) S(288, accept4)      \
+    S(299, recvmmsg) S(307, sendmmsg)                                                              \
     /* signal_calls.cpp */                                                                         \
     S(34, pause) S(130, rt_sigsuspend) S(128, rt_sigtimedwait)                                                  \
     S(13, rt_sigaction) S(14, rt_sigprocmask) S(15, rt_sigreturn) S(131, sigaltstack)              \

@@ -130,6 +130,28 @@ Result<u64> sys_nanosleep(UserIn<LinuxTimespec> request, UserOut<LinuxTimespec> 
 Result<u64> sys_clock_nanosleep(int clock, int flags, UserIn<LinuxTimespec> request,
                                 UserOut<LinuxTimespec> remaining);
 
+// socket_calls.cpp
+Result<u64> sys_socket(int domain, int type, int protocol);
+Result<u64> sys_socketpair(int domain, int type, int protocol, UserOut<i32> fds);
+Result<u64> sys_bind(int fd, UserIn<u8> address, u32 length);
+Result<u64> sys_listen(int fd, int backlog);
+Result<u64> sys_accept(int fd, u64 address, u64 length_pointer);
+Result<u64> sys_accept4(int fd, u64 address, u64 length_pointer, int flags);
+Result<u64> sys_connect(int fd, UserIn<u8> address, u32 length);
+Result<u64> sys_shutdown(int fd, int how);
+Result<u64> sys_getsockname(int fd, u64 address, u64 length_pointer);
+Result<u64> sys_getpeername(int fd, u64 address, u64 length_pointer);
+Result<u64> sys_sendto(int fd, UserIn<u8> data, u64 length, int flags, u64 address,
+                       u32 address_length);
+Result<u64> sys_recvfrom(int fd, UserOut<u8> data, u64 length, int flags, u64 address,
+                         u64 length_pointer);
+Result<u64> sys_sendmsg(int fd, UserIn<u8> message, int flags);
+Result<u64> sys_recvmsg(int fd, UserIn<u8> message, int flags);
+Result<u64> sys_sendmmsg(int fd, u64 messages, u32 count, int flags);
+Result<u64> sys_recvmmsg(int fd, u64 messages, u32 count, int flags, u64 timeout);
+Result<u64> sys_setsockopt(int fd, int level, int name, UserIn<u8> value, u32 length);
+Result<u64> sys_getsockopt(int fd, int level, int name, u64 value, u64 length_pointer);
+
 // poll_calls.cpp
 struct EpollEvent;
 Result<u64> sys_pipe(UserOut<i32> fds);

@@ -1,6 +1,8 @@
 // queue.h: a split virtqueue ([virtio-v1.1] 2.6) in one physically contiguous allocation.
-// Requests are chains of descriptors; completion is found by polling the used ring (the block
-// driver waits synchronously) until interrupt-driven completion lands with the network driver.
+// Requests are chains of descriptors. A queue is used one of two ways: synchronously (one
+// request at a time, completion found by polling: the block driver) or asynchronously (many
+// chains in flight from a free list, completions popped from the used ring when the device
+// interrupts: the network driver).
 #pragma once
 
 #include "dev/virtio/transport.h"
@@ -24,6 +26,16 @@ class Queue {
     // number of bytes the device wrote.
     Result<u32> submit_and_wait(const Buffer* buffers, u16 count);
 
+    // Asynchronous use. add() places a chain and remembers `cookie` for it (ENOSPC when too
+    // few descriptors are free); kick() makes everything added visible and notifies the device
+    // unless it asked not to be; pop_used() returns the next completed chain's cookie and the
+    // bytes the device wrote, false when there is none.
+    Result<void> add(const Buffer* buffers, u16 count, void* cookie);
+    void kick();
+    bool pop_used(void** cookie, u32* written);
+    u16 free_descriptors() const { return m_free_count; }
+    u16 size() const { return m_size; }
+
   private:
     Queue(Transport& transport, u16 index, u16 size) : m_transport(transport), m_index(index), m_size(size) {}
 
@@ -35,6 +47,11 @@ class Queue {
     volatile u16* m_used_header = nullptr; // flags, idx, then UsedElement[size]
     u16 m_next_available = 0;
     u16 m_last_used = 0;
+    // Asynchronous use: descriptors not in flight, chained through Descriptor::next.
+    u16 m_free_head = 0;
+    u16 m_free_count = 0;
+    u16 m_published = 0; // m_next_available as last written to the ring's idx
+    void** m_cookies = nullptr; // by head descriptor
 };
 
 } // namespace virtio

@@ -17,6 +17,11 @@ class Transport {
     // Programs a queue's size and ring addresses (physical) and enables it.
     virtual void setup_queue(u16 queue, u16 size, u64 descriptors, u64 driver, u64 device) = 0;
     virtual void notify(u16 queue) = 0;
+    // Reads and clears the interrupt cause (bit 0: a used ring changed, bit 1: the
+    // configuration changed); the device lowers its interrupt line.
+    virtual u32 acknowledge_interrupt() = 0;
+    // The global system interrupt the device raises, -1 when unknown.
+    virtual int interrupt_line() = 0;
     virtual u8 config_read8(u32 offset) = 0;
     virtual u32 config_read32(u32 offset) = 0;
     u64 config_read64(u32 offset) {

@@ -2,6 +2,7 @@
 // from 0xfeb00000; slots without a device read DeviceID 0.
 #include "dev/virtio/transport/mmio.h"
 #include "lib/format.h"
+#include "lib/string.h"
 #include "mm/layout.h"
 #include "mm/page_table.h"
 
@@ -26,6 +27,8 @@ constexpr u32 QUEUE_NUM_MAX = 0x034;
 constexpr u32 QUEUE_NUM = 0x038;
 constexpr u32 QUEUE_READY = 0x044;
 constexpr u32 QUEUE_NOTIFY = 0x050;
+constexpr u32 INTERRUPT_STATUS = 0x060;
+constexpr u32 INTERRUPT_ACK = 0x064;
 constexpr u32 STATUS = 0x070;
 constexpr u32 QUEUE_DESC_LOW = 0x080;
 constexpr u32 QUEUE_DESC_HIGH = 0x084;
@@ -35,7 +38,61 @@ constexpr u32 QUEUE_DEVICE_LOW = 0x0a0;
 constexpr u32 QUEUE_DEVICE_HIGH = 0x0a4;
 constexpr u32 CONFIG = 0x100;
 } // namespace reg
+
+int g_slot_lines[MICROVM_MMIO_SLOTS] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+
+// Parses a number in C syntax (decimal or 0x hex) and a K/M suffix; advances `p`.
+u64 parse_number(const char*& p) {
+    u64 value = 0;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        for (p += 2;; p++) {
+            char c = *p;
+            int digit = c >= '0' && c <= '9' ? c - '0'
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+            if (digit < 0)
+                break;
+            value = value * 16 + u64(digit);
+        }
+    } else {
+        for (; *p >= '0' && *p <= '9'; p++)
+            value = value * 10 + u64(*p - '0');
+    }
+    if (*p == 'K' || *p == 'k')
+        value *= 1024, p++;
+    else if (*p == 'M' || *p == 'm')
+        value *= 1024 * 1024, p++;
+    return value;
+}
 } // namespace
+
+void mmio_parse_command_line(const char* p) {
+    constexpr const char* KEY = "virtio_mmio.device=";
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (starts_with(p, KEY)) {
+            p += strlen(KEY);
+            parse_number(p); // size
+            if (*p == '@') {
+                p++;
+                u64 base = parse_number(p);
+                if (*p == ':') {
+                    p++;
+                    u64 line = parse_number(p);
+                    u64 slot = (base - MICROVM_MMIO_BASE) / MMIO_SLOT_SIZE;
+                    if (base >= MICROVM_MMIO_BASE && slot < MICROVM_MMIO_SLOTS &&
+                        (base - MICROVM_MMIO_BASE) % MMIO_SLOT_SIZE == 0)
+                        g_slot_lines[slot] = int(line);
+                }
+            }
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+}
 
 volatile u32& MmioTransport::reg(u32 offset) {
     return *reinterpret_cast<volatile u32*>(static_cast<u8*>(phys_to_virt(m_phys)) + offset);
@@ -78,6 +135,19 @@ void MmioTransport::setup_queue(u16 queue, u16 size, u64 descriptors, u64 driver
 }
 
 void MmioTransport::notify(u16 queue) { reg(reg::QUEUE_NOTIFY) = queue; }
+
+u32 MmioTransport::acknowledge_interrupt() {
+    u32 cause = reg(reg::INTERRUPT_STATUS);
+    reg(reg::INTERRUPT_ACK) = cause;
+    return cause;
+}
+
+int MmioTransport::interrupt_line() {
+    if (m_phys < MICROVM_MMIO_BASE)
+        return -1;
+    u64 slot = (m_phys - MICROVM_MMIO_BASE) / MMIO_SLOT_SIZE;
+    return slot < MICROVM_MMIO_SLOTS ? g_slot_lines[slot] : -1;
+}
 
 u8 MmioTransport::config_read8(u32 offset) {
     return *(reinterpret_cast<volatile u8*>(&reg(reg::CONFIG)) + offset);

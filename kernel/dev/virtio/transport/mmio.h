@@ -20,6 +20,8 @@ class MmioTransport final : public Transport {
     u16 queue_max_size(u16 queue) override;
     void setup_queue(u16 queue, u16 size, u64 descriptors, u64 driver, u64 device) override;
     void notify(u16 queue) override;
+    u32 acknowledge_interrupt() override;
+    int interrupt_line() override;
     u8 config_read8(u32 offset) override;
     u32 config_read32(u32 offset) override;
 
@@ -31,5 +33,9 @@ class MmioTransport final : public Transport {
 
 // Calls `found` for every version-2 virtio-mmio device in the microvm window.
 void scan_mmio(void (*found)(MmioTransport& transport));
+
+// Learns each device's interrupt line from the `virtio_mmio.device=<size>@<base>:<irq>`
+// declarations QEMU appends to the kernel command line (the registers do not say it).
+void mmio_parse_command_line(const char* command_line);
 
 } // namespace virtio
