@@ -132,6 +132,8 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
         fail_boot("no bootable disk with a root filesystem was found", 126);
     TfsVolume* root_volume = mounted.value();
     const tfs::Value* manifest_root = root_volume->reader().root();
+    if (manifest::has_flag(manifest_root, "readonly_rootfs"))
+        root_volume->set_read_only(); // manifest.md: no log writes at all
     net_start(manifest_root);
 
     Process& process = current_process();

@@ -186,7 +186,7 @@ void TfsVolume::forget_dirty_times(TfsInode* inode) {
 }
 
 Result<void> TfsVolume::write_log() {
-    if (!m_writer)
+    if (!writer())
         return {};
     while (m_dirty) {
         TfsInode* inode = m_dirty;
@@ -202,7 +202,7 @@ Result<void> TfsVolume::write_log() {
 }
 
 Result<void> TfsVolume::sync() {
-    if (!m_writer)
+    if (!writer())
         return {};
     TRY(write_log());
     if (!m_access->flush())
@@ -216,7 +216,7 @@ FilesystemStats TfsVolume::stats() {
     stats.total_blocks = m_bytes / 4096;
     stats.free_blocks = m_writer ? m_writer->free_sectors() / 8 : 0;
     stats.magic = TFS_MAGIC;
-    stats.read_only = !m_writer;
+    stats.read_only = read_only();
     return stats;
 }
 

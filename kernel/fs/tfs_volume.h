@@ -20,8 +20,10 @@ class TfsVolume {
 
     const tfs::Filesystem& reader() const { return m_writer ? m_writer->filesystem() : *m_reader; }
     // Null when the volume is read-only.
-    tfs::MutableFilesystem* writer() { return m_writer; }
-    bool read_only() const { return !m_writer; }
+    tfs::MutableFilesystem* writer() { return m_read_only ? nullptr : m_writer; }
+    bool read_only() const { return m_read_only || !m_writer; }
+    // From now on every change gives EROFS (manifest `readonly_rootfs`).
+    void set_read_only() { m_read_only = true; }
     u64 device_id() const { return m_device_id; }
     common::Bytes label() const { return reader().label(); }
     const u8* uuid() const { return reader().uuid(); }
@@ -55,6 +57,7 @@ class TfsVolume {
     u64 m_bytes;
     tfs::Filesystem* m_reader = nullptr;
     tfs::MutableFilesystem* m_writer = nullptr;
+    bool m_read_only = false;
     u64 m_device_id = 0;
     // Inodes by node address: open addressing, power-of-two capacity.
     TfsInode** m_inodes = nullptr;

@@ -1,6 +1,7 @@
 /* fs_volume.c: a data volume mounted at /data. argv[1] says what to do: "write" leaves a note
  * there, "read" finds the note a previous run left, "readonly" checks that a ":ro" mount refuses
- * every change with EROFS but still reads. Prints "ok <check>" / "FAIL <check>" lines and exits 0
+ * every change with EROFS but still reads; "rootro" checks the same of the root filesystem
+ * under the manifest flag readonly_rootfs. Prints "ok <check>" / "FAIL <check>" lines and exits 0
  * iff nothing failed. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +38,19 @@ static int note_is_there(void) {
 int main(int argc, char** argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char* mode = argc > 1 ? argv[1] : "";
+    if (strcmp(mode, "rootro") == 0) {
+        /* The manifest's readonly_rootfs: the root refuses changes but reads. */
+        errno = 0;
+        report("root create refused with EROFS",
+               open("/new", O_CREAT | O_WRONLY, 0644) == -1 && errno == EROFS);
+        errno = 0;
+        report("root mkdir refused with EROFS", mkdir("/dir", 0755) == -1 && errno == EROFS);
+        struct statfs root_fs;
+        report("root statfs says read-only", statfs("/", &root_fs) == 0 && (root_fs.f_flags & 1));
+        report("root still reads", access("/etc/passwd", R_OK) == 0);
+        printf("%s: %d failures\n", g_failures ? "FAILED" : "PASSED", g_failures);
+        return g_failures ? 1 : 0;
+    }
     struct stat root, data;
     report("the volume is another filesystem", stat("/", &root) == 0 && stat("/data", &data) == 0 &&
                                                    S_ISDIR(data.st_mode) &&

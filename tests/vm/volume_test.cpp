@@ -57,6 +57,19 @@ TEST(Volumes, ReadOnlyMountRefusesWrites) {
     EXPECT_TRUE(no_line_starting_with(ro.out_lines(), "FAIL")) << ro.describe();
 }
 
+TEST(Volumes, ReadonlyRootfsFlagRefusesRootWrites) {
+    TempDir dir;
+    dir.write_file("config.json", R"({"ManifestPassthrough": {"readonly_rootfs": "t"}})");
+    RunResult r = run_ops({"run", app("fs_volume-static"), "-c", "config.json", "-a", "rootro"},
+                          {dir.path()});
+    EXPECT_EXIT_CODE(r, 0);
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"ok root create refused with EROFS",
+                                                   "ok root mkdir refused with EROFS",
+                                                   "ok root statfs says read-only",
+                                                   "ok root still reads", "PASSED: 0 failures"}))
+        << r.describe();
+}
+
 // Each mistake is one line on stderr and a non-zero exit, before anything boots.
 void expect_refused(const std::vector<std::string>& args, const RunOptions& options,
                     const std::string& words) {
