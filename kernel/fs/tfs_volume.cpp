@@ -5,6 +5,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "sched/kernel_lock.h"
 #include "time/clock.h"
 
 namespace {
@@ -25,6 +26,8 @@ constexpr u64 FIRST_DEVICE_ID = 0x801;
 u64 g_next_device_id = FIRST_DEVICE_ID;
 // Buffered records older than this are written on the next change (Nanos: about a second).
 constexpr u64 LOG_DELAY_NS = 1000000000;
+// When the timer finds kernel code running, it looks again this much later.
+constexpr u64 LOG_RETRY_NS = 50000000;
 // statfs f_type: TFS has no magic number of its own; these bytes spell "TFS5".
 constexpr u64 TFS_MAGIC = 0x54465335;
 
@@ -163,6 +166,8 @@ void TfsVolume::changed() {
     u64 now = monotonic_ns();
     if (!m_oldest_change_ns) {
         m_oldest_change_ns = now;
+        m_log_timer.fire = log_timer_fired;
+        timer_start(&m_log_timer, now + LOG_DELAY_NS);
         return;
     }
     if (now - m_oldest_change_ns < LOG_DELAY_NS)
@@ -198,7 +203,20 @@ Result<void> TfsVolume::write_log() {
     if (error != tfs::Error::none)
         return errno_of(error);
     m_oldest_change_ns = 0;
+    timer_cancel(&m_log_timer);
     return {};
+}
+
+void TfsVolume::log_timer_fired(KernelTimer* timer) {
+    TfsVolume* volume = timer_owner<TfsVolume, &TfsVolume::m_log_timer>(timer);
+    // Depth 1: the interrupt came from the program or an idle CPU, so no kernel code is running
+    // anywhere (the lock is exclusive) and the filesystem is between operations.
+    if (kernel_lock_depth() > 1) {
+        timer_start(timer, monotonic_ns() + LOG_RETRY_NS);
+        return;
+    }
+    if (volume->m_oldest_change_ns && volume->write_log().is_error())
+        timer_start(timer, monotonic_ns() + LOG_DELAY_NS); // I/O error: try again later
 }
 
 Result<void> TfsVolume::sync() {

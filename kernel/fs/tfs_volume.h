@@ -7,6 +7,7 @@
 #include "common/tfs/mutable_filesystem.h"
 #include "fs/disk_access.h"
 #include "fs/inode.h"
+#include "sched/timer.h"
 
 class TfsInode;
 
@@ -34,7 +35,7 @@ class TfsVolume {
     Result<Inode*> root();
 
     // Called after every change: buffered records are written once the oldest is a second old
-    // (Nanos writes them within about a second too).
+    // (Nanos writes them within about a second too), by the next change or by a timer.
     void changed();
     // Remembers an inode whose modification time changed in memory only (not yet remembered);
     // sync() logs it.
@@ -52,6 +53,9 @@ class TfsVolume {
   private:
     TfsVolume(DiskAccess* access, u64 bytes);
     Result<void> write_log();
+    // The timer's callback (timer interrupt, kernel lock held): writes the log unless the CPU
+    // was in the middle of kernel code, which might be changing this filesystem.
+    static void log_timer_fired(KernelTimer* timer);
 
     DiskAccess* m_access;
     u64 m_bytes;
@@ -65,6 +69,7 @@ class TfsVolume {
     u64 m_inode_count = 0;
     TfsInode* m_dirty = nullptr; // inodes with times to log, linked through TfsInode
     u64 m_oldest_change_ns = 0;  // 0 = nothing buffered
+    KernelTimer m_log_timer;     // armed while something is buffered
     TfsVolume* m_next = nullptr;
 };
 

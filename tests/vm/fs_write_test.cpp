@@ -96,14 +96,15 @@ TEST(WritableFsPersistence, FilesSurviveAReboot) {
     EXPECT_EQ(cat.out, "renamed") << cat.describe();
 }
 
-// Boots `ops run ... --skipbuild` in its own process group, waits until the program printed
-// "synced <n>" for n >= `after`, sleeps `delay`, then kills ops and QEMU with SIGKILL. Returns
-// the highest n printed before the kill (-1 when none).
+// Boots image `image` with `ops run ... --skipbuild` in its own process group, waits until the
+// program printed "synced <n>" for n >= `after` (or the line "wrote idle"), sleeps `delay`, then
+// kills ops and QEMU with SIGKILL. Returns the highest n printed before the kill (-1 when none).
 long boot_and_kill(const std::string& ops_home, const std::string& cwd, long after,
-                   std::chrono::milliseconds delay, std::string* output) {
+                   std::chrono::milliseconds delay, std::string* output,
+                   const std::string& image = "crash") {
     std::vector<std::string> args = {ops_binary(), "run",         app("fs_crash-static"),
                                      "-c",         "config.json", "-i",
-                                     "crash",      "--skipbuild"};
+                                     image,        "--skipbuild"};
     std::vector<std::string> env;
     for (char** e = environ; *e; e++)
         if (strncmp(*e, "OPS_HOME=", 9) && strncmp(*e, "OPS_ACCEL=", 10))
@@ -161,6 +162,8 @@ long boot_and_kill(const std::string& ops_home, const std::string& cwd, long aft
                 if (highest >= after && kill_at == std::chrono::steady_clock::time_point::max())
                     kill_at = std::chrono::steady_clock::now() + delay;
             }
+            if (line == "wrote idle" && kill_at == std::chrono::steady_clock::time_point::max())
+                kill_at = std::chrono::steady_clock::now() + delay;
         }
     }
     kill(-pid, SIGKILL);
@@ -222,6 +225,25 @@ TEST(WritableFsCrash, FsyncedRecordsSurviveKills) {
                     delays_ms[round], got, present);
         synced = present;
     }
+}
+
+// Without fsync and without exiting, changes reach the disk about a second later: the program
+// writes a file, prints "wrote idle" and sleeps; QEMU is killed 3 s later.
+TEST(WritableFsCrash, ChangesReachTheDiskWithinSecondsWithoutSync) {
+    TempDir dir;
+    dir.write_file("config.json", R"({"BaseVolumeSz": "32m"})");
+    RunResult build =
+        run_ops({"build", app("fs_crash-static"), "-c", "config.json", "-i", "idle", "-a", "idle"},
+                {dir.path()});
+    ASSERT_TRUE(build.exited && build.exit_code == 0) << build.describe();
+    std::string output;
+    boot_and_kill(build.ops_home, dir.path(), 0, std::chrono::milliseconds(3000), &output, "idle");
+    ASSERT_NE(output.find("wrote idle"), std::string::npos) << output;
+    RunOptions same{dir.path()};
+    same.ops_home = build.ops_home;
+    RunResult cat = run_ops({"image", "cat", "idle", "/crash/idle"}, same);
+    EXPECT_EXIT_CODE(cat, 0);
+    EXPECT_EQ(cat.out, "written without fsync\n") << cat.describe() << "\n" << output;
 }
 
 } // namespace
