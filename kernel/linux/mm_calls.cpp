@@ -1,5 +1,5 @@
 // mm_calls.cpp: mmap family argument checks; the work is in mm/address_space.cpp. File
-// mappings are filled by reading the file when mapped; MAP_SHARED ones write the pages the
+// mappings read their pages from the file on first touch; MAP_SHARED ones write the pages the
 // program changed back to the file on msync, munmap and exit (there is no page cache shared
 // with read()/write() yet, so the file shows the changes only from then on).
 #include "fs/open_file.h"
@@ -15,7 +15,8 @@ namespace {
 
 constexpr int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 constexpr int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_SHARED_VALIDATE = 0x03;
-constexpr int MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
+constexpr int MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_POPULATE = 0x8000;
+constexpr int MAP_FIXED_NOREPLACE = 0x100000;
 constexpr int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 
 // A file mapping's hold on an open file description: one reference on the description for as
@@ -65,25 +66,17 @@ Protection protection_of(int prot) {
     return p;
 }
 
-} // namespace
+// MAP_POPULATE: fault every page in now, as Linux does; like Linux, a failure here does not fail
+// the mmap (the page faults again on first touch).
+u64 populated(u64 start, u64 length, int prot, int flags) {
+    if ((flags & MAP_POPULATE) && prot != 0)
+        (void)current_address_space().populate(start, length);
+    return start;
+}
 
-Result<u64> sys_mmap(u64 address, u64 length, int prot, int flags, int fd, u64 offset) {
-    if (length == 0 || offset % PAGE_SIZE || (prot & ~7))
-        return Errno::EINVAL;
+Result<u64> map_file(u64 address, u64 length, int prot, int flags, int fd, u64 offset,
+                     MapPlacement placement) {
     int type = flags & 3;
-    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
-        return Errno::EINVAL;
-    MapPlacement placement = MapPlacement::Anywhere;
-    if (flags & MAP_FIXED_NOREPLACE)
-        placement = MapPlacement::FixedNoReplace;
-    else if (flags & MAP_FIXED)
-        placement = MapPlacement::Fixed;
-    else if (address)
-        placement = MapPlacement::Hint;
-
-    if (flags & MAP_ANONYMOUS)
-        return current_address_space().map(address, length, protection_of(prot), placement);
-
     OpenFile* file = TRY(current_process().fds.get(fd));
     if (!file->readable())
         return Errno::EACCES;
@@ -106,6 +99,30 @@ Result<u64> sys_mmap(u64 address, u64 length, int prot, int flags, int fd, u64 o
                                              FileBacking{mapping, offset, shared, may_write});
     mapping->release();
     return start;
+}
+
+} // namespace
+
+Result<u64> sys_mmap(u64 address, u64 length, int prot, int flags, int fd, u64 offset) {
+    if (length == 0 || offset % PAGE_SIZE || (prot & ~7))
+        return Errno::EINVAL;
+    int type = flags & 3;
+    if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+        return Errno::EINVAL;
+    MapPlacement placement = MapPlacement::Anywhere;
+    if (flags & MAP_FIXED_NOREPLACE)
+        placement = MapPlacement::FixedNoReplace;
+    else if (flags & MAP_FIXED)
+        placement = MapPlacement::Fixed;
+    else if (address)
+        placement = MapPlacement::Hint;
+
+    u64 start;
+    if (flags & MAP_ANONYMOUS)
+        start = TRY(current_address_space().map(address, length, protection_of(prot), placement));
+    else
+        start = TRY(map_file(address, length, prot, flags, fd, offset, placement));
+    return populated(start, length, prot, flags);
 }
 
 Result<u64> sys_mprotect(u64 address, u64 length, int prot) {

@@ -59,6 +59,10 @@ static int read_test(const char* path) {
     check(madvise(private, 4096, MADV_DONTNEED) == 0 && memcmp(private, expected + 4096, 4096) == 0,
           "MADV_DONTNEED on a private file page reads the file again");
 
+    char* populated = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    check(populated != MAP_FAILED && memcmp(populated, expected, size) == 0,
+          "MAP_POPULATE mapping matches read()");
+
     close(fd);
     check(memcmp(shared, expected, size) == 0, "mapping outlives close()");
     // Growing a one-page mapping of the file (after an unmapped hole) shows the next bytes.

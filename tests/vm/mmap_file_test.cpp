@@ -22,6 +22,7 @@ TEST_P(MmapFile, ReadMappingsFollowTheFile) {
             "ok MAP_SHARED PROT_WRITE on a read-only fd: EACCES",
             "ok MAP_PRIVATE at offset 4096 matches read()",
             "ok MADV_DONTNEED on a private file page reads the file again",
+            "ok MAP_POPULATE mapping matches read()",
             "ok mapping outlives close()",
             "ok mremap growth continues with the file's bytes",
             "ok msync unmapped: ENOMEM",
