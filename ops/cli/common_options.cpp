@@ -5,6 +5,7 @@
 #include "ops/base/error.h"
 #include "ops/cli/context.h"
 #include "ops/config/config_file.h"
+#include "ops/config/network_config.h"
 #include "ops/config/mounts.h"
 #include "ops/store/paths.h"
 
@@ -34,6 +35,20 @@ void add_build_flags(CLI::App& command, BuildFlags& flags) {
         ->allow_extra_args(false);
     command.add_option("-i,--imagename", flags.image_name, "Image name (default: program name)")
         ->type_name("NAME");
+    const char* kNetwork = "Network";
+    command.add_option("--ip-address", flags.ip_address, "Static guest IPv4 address (default: DHCP)")
+        ->type_name("A.B.C.D")
+        ->group(kNetwork);
+    command.add_option("--netmask", flags.netmask, "Netmask of --ip-address (default 255.255.255.0)")
+        ->type_name("A.B.C.D")
+        ->group(kNetwork);
+    command.add_option("--gateway", flags.gateway,
+                       "Gateway of --ip-address (default: the subnet's first address)")
+        ->type_name("A.B.C.D")
+        ->group(kNetwork);
+    command.add_option("--ipv6-address", flags.ipv6_address, "Static guest IPv6 address")
+        ->type_name("ADDRESS")
+        ->group(kNetwork);
 }
 
 void add_run_flags(CLI::App& command, RunFlags& flags) {
@@ -64,6 +79,28 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
     command.add_flag("-s,--skipbuild", flags.skip_build, "Boot the existing image, do not rebuild");
     command.add_option("--mounts", flags.mounts,
                        "Attach a volume and mount it: VOLUME:/PATH[:ro] (repeatable)");
+    const char* kNetwork = "Network";
+    command.add_option("-p,--port", flags.ports,
+                       "Forward TCP 127.0.0.1:PORT to the guest: 8080, 8080-80 (host-guest) or "
+                       "80,443 (repeatable)")
+        ->type_name("PORT")
+        ->allow_extra_args(false)
+        ->group(kNetwork);
+    command.add_option("--udp", flags.udp_ports, "Forward UDP ports, same syntax as -p")
+        ->type_name("PORT")
+        ->allow_extra_args(false)
+        ->group(kNetwork);
+    command.add_flag("-b,--bridged", flags.bridged,
+                     "Connect the guest to a host bridge through a tap (needs root)")
+        ->group(kNetwork);
+    command.add_option("-t,--tapname", flags.tap_name,
+                       "Tap device for the guest, created when missing (default: one per run)")
+        ->type_name("NAME")
+        ->group(kNetwork);
+    command.add_option("--bridgename", flags.bridge_name,
+                       "Bridge for --bridged, created when missing (default br0)")
+        ->type_name("NAME")
+        ->group(kNetwork);
 }
 
 void add_global_flags(CLI::App& app, Context& context) {
@@ -106,9 +143,32 @@ Config resolve_config(const BuildFlags& build, const RunFlags* run) {
     }
     if (!build.image_name.empty())
         config.run.image_name = build.image_name;
+    if (!build.ip_address.empty())
+        config.run.ip_address = build.ip_address;
+    if (!build.ipv6_address.empty())
+        config.run.ipv6_address = build.ipv6_address;
+    if (!build.gateway.empty())
+        config.run.gateway = build.gateway;
+    if (!build.netmask.empty())
+        config.run.netmask = build.netmask;
 
-    if (!run)
+    if (!run) {
+        check_network_config(config.run);
         return config;
+    }
+    // Ports add to the config's; bridge and tap flags override it.
+    config.run.ports.insert(config.run.ports.end(), run->ports.begin(), run->ports.end());
+    config.run.udp_ports.insert(config.run.udp_ports.end(), run->udp_ports.begin(),
+                                run->udp_ports.end());
+    if (run->bridged)
+        config.run.bridged = true;
+    if (!run->tap_name.empty())
+        config.run.tap_name = run->tap_name;
+    if (!run->bridge_name.empty()) {
+        config.run.bridge_name = run->bridge_name;
+        config.run.bridged = true;
+    }
+    check_network_config(config.run);
     if (run->memory) {
         try {
             config.run.memory_mib = parse_memory_mib(*run->memory);

@@ -24,6 +24,11 @@ struct BuildFlags {
     std::optional<std::vector<std::string>> args;  // -a replaces Args when given at least once
     std::vector<std::string> envs;                 // -e K=V, merged over Env
     std::string image_name;
+    // Static guest addresses, written into the image's manifest (--ip-address ...).
+    std::string ip_address;
+    std::string ipv6_address;
+    std::string gateway;
+    std::string netmask;
 };
 
 // Flags that shape the VM: -m --smp --accel -v -d -g --trace --missing-files ...
@@ -39,6 +44,12 @@ struct RunFlags {
     bool syscall_summary = false;
     bool skip_build = false;
     std::vector<std::string> mounts;  // --mounts VOLUME:/PATH[:ro], merged over Mounts
+    // Networking: -p/--port, --udp (added to RunConfig.Ports/UDPPorts), -b, -t, --bridgename.
+    std::vector<std::string> ports;
+    std::vector<std::string> udp_ports;
+    bool bridged = false;
+    std::string tap_name;
+    std::string bridge_name;
 };
 
 void add_build_flags(CLI::App& command, BuildFlags& flags);
@@ -50,7 +61,8 @@ void add_build_flags(CLI::App& command, BuildFlags& flags);
 void add_global_flags(CLI::App& app, Context& context);
 void add_run_flags(CLI::App& command, RunFlags& flags);
 
-// defaults <- config file (-c) <- command line. `run` may be null (ops build). Throws ops::Error.
+// defaults <- config file (-c) <- command line. `run` may be null (ops build). Checks the network
+// settings (ports, addresses, tap and bridge names) as a whole. Throws ops::Error.
 // The environment's part (OPS_ACCEL, OPS_KERNEL, OPS_HOME) is read where it is used.
 Config resolve_config(const BuildFlags& build, const RunFlags* run);
 

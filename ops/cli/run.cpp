@@ -6,6 +6,9 @@
 #include "ops/cli/common_options.h"
 #include "ops/cli/context.h"
 #include "ops/cli/run.h"
+#include "ops/config/network_config.h"
+#include "ops/hostnet/network.h"
+#include "ops/hostnet/tap.h"
 #include "ops/image/build.h"
 #include "ops/image/kernel.h"
 #include "ops/store/paths.h"
@@ -16,6 +19,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace ops {
 
@@ -30,9 +34,15 @@ struct RunCommand {
 
 void run_config(Context& context, const Config& config, bool skip_build,
                 const ImageBuilder& builder) {
-    if (!config.run.ports.empty())
-        throw Error("port forwarding (RunConfig.Ports) is not supported yet",
-                    "remove Ports from the config");
+    // Network first: a busy host port or a tap that cannot be made fails before anything is
+    // built. The tap (and bridge) ops creates here are removed when `tap` goes out of scope.
+    check_host_ports_available(port_forwards(config.run));
+    std::optional<HostTap> tap;
+    if (uses_tap(config.run))
+        tap.emplace(config.run.tap_name.empty() ? default_tap_name() : config.run.tap_name,
+                    config.run.bridged ? (config.run.bridge_name.empty() ? kDefaultBridgeName
+                                                                         : config.run.bridge_name)
+                                       : "");
 
     StorePaths store = StorePaths::from_environment(context.environment);
     std::vector<AttachedVolume> volumes = volumes_to_attach(store, config);
@@ -74,6 +84,7 @@ void run_config(Context& context, const Config& config, bool skip_build,
     request.wait_for_gdb = config.run.debug;
     request.verbose = config.run.verbose;
     request.volumes = volumes;
+    request.network = guest_network_for(config.run, tap ? tap->setup().tap : "");
 
     RunOutcome outcome = run_vm(request);
     if (!outcome.message.empty())

@@ -31,7 +31,17 @@ struct RunConfig {
     unsigned cpus = 1;                             // CPUs (0 in the file means the default, 1)
     bool accel = true;                             // Accel
     bool verbose = false;                          // Verbose
-    std::vector<std::string> ports;                // Ports (networking is not implemented yet)
+    // Networking (docs/networking.md). Ports/UDPPorts use the -p syntax ("80", "8080-80",
+    // "80,443"); addresses are text as the user wrote them, checked by resolve_config.
+    std::vector<std::string> ports;                // Ports
+    std::vector<std::string> udp_ports;            // UDPPorts
+    bool bridged = false;                          // Bridged
+    std::string bridge_name;                       // BridgeName (default br0 when bridged)
+    std::string tap_name;                          // TapName (default: one per run)
+    std::string ip_address;                        // IPAddress (empty: DHCP)
+    std::string ipv6_address;                      // IPv6Address
+    std::string gateway;                           // Gateway
+    std::string netmask;                           // NetMask
     bool debug = false;                            // Debug
     unsigned gdb_port = 0;                         // GdbPort (0: no gdb stub unless Debug)
     std::string image_name;                        // ImageName

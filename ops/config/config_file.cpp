@@ -5,7 +5,9 @@
 #include "ops/config/config_file.h"
 
 #include "ops/base/error.h"
+#include "ops/config/ip_address.h"
 #include "ops/config/json_reader.h"
+#include "ops/vmm/port_forward.h"
 
 #include <algorithm>
 #include <cctype>
@@ -168,6 +170,38 @@ public:
         return result;
     }
 
+    // A list of -p style port specs, checked here so a bad one is reported with its position.
+    std::vector<std::string> port_specs(const Value& value, const std::string& path,
+                                        Protocol protocol) const {
+        std::vector<std::string> specs = string_list(value, path);
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+            try {
+                parse_port_specs({specs[i]}, protocol, path);
+            } catch (const Error& e) {
+                fail(value.items[i].position, e.what(), "write it like \"8080\", \"8080-80\" "
+                                                        "(host 8080 to guest 80) or \"80,443\"");
+            }
+        }
+        return specs;
+    }
+
+    // An IPv4 dotted quad or "" (not set), as the field's string.
+    std::string ipv4(const Value& value, const std::string& path) const {
+        std::string text = string(value, path);
+        if (!text.empty() && !parse_ipv4(text))
+            fail(value.position, path + ": \"" + text + "\" is not an IPv4 address",
+                 "write a dotted quad like \"" + last_component(path) + "\": \"192.168.1.10\"");
+        return text;
+    }
+
+    std::string ipv6(const Value& value, const std::string& path) const {
+        std::string text = string(value, path);
+        if (!text.empty() && !is_ipv6(text))
+            fail(value.position, path + ": \"" + text + "\" is not an IPv6 address",
+                 "write it like \"IPv6Address\": \"fd00::10\"");
+        return text;
+    }
+
     std::map<std::string, std::string> string_map(const Value& value,
                                                   const std::string& path) const {
         if (value.kind != Kind::Object)
@@ -276,7 +310,27 @@ void decode_run_config(const Decoder& d, const Value& value, const std::string& 
         {"Verbose", Support::Supported,
          [&](const Value& v, const std::string& p) { run.verbose = d.boolean(v, p); }},
         {"Ports", Support::Supported,
-         [&](const Value& v, const std::string& p) { run.ports = d.string_list(v, p); }},
+         [&](const Value& v, const std::string& p) {
+             run.ports = d.port_specs(v, p, Protocol::Tcp);
+         }},
+        {"UDPPorts", Support::Supported,
+         [&](const Value& v, const std::string& p) {
+             run.udp_ports = d.port_specs(v, p, Protocol::Udp);
+         }},
+        {"Bridged", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.bridged = d.boolean(v, p); }},
+        {"BridgeName", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.bridge_name = d.string(v, p); }},
+        {"TapName", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.tap_name = d.string(v, p); }},
+        {"IPAddress", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.ip_address = d.ipv4(v, p); }},
+        {"IPv6Address", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.ipv6_address = d.ipv6(v, p); }},
+        {"Gateway", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.gateway = d.ipv4(v, p); }},
+        {"NetMask", Support::Supported,
+         [&](const Value& v, const std::string& p) { run.netmask = d.ipv4(v, p); }},
         {"Debug", Support::Supported,
          [&](const Value& v, const std::string& p) { run.debug = d.boolean(v, p); }},
         {"GdbPort", Support::Supported,
@@ -287,8 +341,7 @@ void decode_run_config(const Decoder& d, const Value& value, const std::string& 
          [&](const Value& v, const std::string& p) { run.image_name = d.string(v, p); }},
     };
     for (auto& field :
-         not_yet({"UDPPorts", "Bridged", "BridgeName", "BridgeIPAddress", "TapName", "IPAddress",
-                  "IPv6Address", "NetMask", "Gateway", "Nics", "CanIPForward", "GPUs", "GPUType",
+         not_yet({"BridgeIPAddress", "Nics", "CanIPForward", "GPUs", "GPUType",
                   "Vga", "Background", "BackgroundDetach", "AtExit", "QMP", "Mgmt", "Mounts",
                   "AttachVolumeOnInstanceCreate", "InstanceName", "InstanceGroup", "ShowDebug",
                   "ShowErrors", "ShowWarnings", "JSON", "VolumeSizeInGb", "ThreadsPerCore"}))
@@ -326,7 +379,16 @@ void decode_root(const Decoder& d, const Value& value, Config& config) {
              }
          }},
         {"NameServers", Support::Supported,
-         [&](const Value& v, const std::string& p) { config.name_servers = d.string_list(v, p); }},
+         [&](const Value& v, const std::string& p) {
+             config.name_servers = d.string_list(v, p);
+             for (std::size_t i = 0; i < config.name_servers.size(); ++i) {
+                 const std::string& server = config.name_servers[i];
+                 if (!parse_ipv4(server) && !is_ipv6(server))
+                     d.fail(v.items[i].position,
+                            p + ": \"" + server + "\" is not an IPv4 or IPv6 address",
+                            "write it like \"NameServers\": [\"1.1.1.1\"]");
+             }
+         }},
         {"ManifestPassthrough", Support::Supported,
          [&](const Value& v, const std::string& p) {
              if (v.kind != Kind::Object)

@@ -1,15 +1,22 @@
-// manifest_keys.cpp: Config -> root-tuple keys. Every value is a string, vector or tuple, as the
-// established ops writes them (manifest.md 1).
+// manifest_keys.cpp: Config -> root-tuple keys, the static network keys included. Every value is
+// a string, vector or tuple, as the established ops writes them (manifest.md 1).
 #include "ops/image/manifest_keys.h"
 
 #include "common/manifest/manifest.h"
 #include "ops/base/error.h"
+#include "ops/config/network_config.h"
 
 #include <map>
 
 namespace ops {
 
 namespace {
+
+// The per-interface keys at the root, which the kernel reads for en1 (manifest.md 4).
+constexpr char kKeyIpAddress[] = "ipaddr";
+constexpr char kKeyNetmask[] = "netmask";
+constexpr char kKeyGateway[] = "gateway";
+constexpr char kKeyIp6Address[] = "ip6addr";
 
 common::Bytes bytes_of(const std::string& text) {
     return common::Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
@@ -94,6 +101,14 @@ void set_manifest_keys(ImageTree& tree, const Config& config, const std::string&
     // read them.
     std::map<std::string, std::string> environment{
         {"USER", "root"}, {"PWD", "/"}, {"OPS_VERSION", OPS_VERSION}, {"IMAGE_NAME", image_name}};
+    // OPS_PORT as in the established ops when ports are forwarded, but with the guest's TCP
+    // ports ("80,443"): that is what a program can listen on.
+    std::string guest_ports;
+    for (const PortForward& forward : port_forwards(config.run))
+        if (forward.protocol == Protocol::Tcp)
+            guest_ports += (guest_ports.empty() ? "" : ",") + std::to_string(forward.guest);
+    if (!guest_ports.empty())
+        environment["OPS_PORT"] = guest_ports;
     for (const auto& [name, value] : config.env)
         environment[name] = value;
     keys.set_root(manifest::key::environment, keys.tuple(environment));
@@ -104,6 +119,17 @@ void set_manifest_keys(ImageTree& tree, const Config& config, const std::string&
         keys.set_root(flag, keys.string(manifest::kFlagOn));
     if (!config.no_trace.empty())
         keys.set_root(manifest::key::notrace, keys.vector(config.no_trace));
+
+    // Static addresses: all four root-level keys (the legacy form the kernel applies to en1),
+    // "" for the ones not given, exactly when an IPv4 or IPv6 address is given (manifest.md 4).
+    // Without them the kernel uses DHCP.
+    const RunConfig& run = config.run;
+    if (!run.ip_address.empty() || !run.ipv6_address.empty()) {
+        keys.set_root(kKeyIpAddress, keys.string(run.ip_address));
+        keys.set_root(kKeyNetmask, keys.string(run.netmask));
+        keys.set_root(kKeyGateway, keys.string(run.gateway));
+        keys.set_root(kKeyIp6Address, keys.string(run.ipv6_address));
+    }
 
     for (const auto& [name, value] : config.manifest_passthrough) {
         // The established ops lets this replace the whole file tree, which only makes an image

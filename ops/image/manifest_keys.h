@@ -1,6 +1,6 @@
 // manifest_keys.h: the configuration keys of the root tuple (manifest.md 9.1): program,
-// arguments, environment, flags, notrace and ManifestPassthrough. The file tree (`children`) is
-// filled by root_fs.cpp.
+// arguments, environment, flags, notrace, the static addresses and ManifestPassthrough. The file
+// tree (`children`) is filled by root_fs.cpp.
 #pragma once
 
 #include "ops/config/config.h"

@@ -201,21 +201,6 @@ std::optional<std::vector<std::string>> process_command_line(int pid) {
     return argv;
 }
 
-bool host_port_is_free(std::uint16_t port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(fd);
-    return free;
-}
-
 void copy_disk(const std::filesystem::path& from, const std::filesystem::path& to) {
     auto fail = [&](const std::string& what) {
         throw Error("cannot copy " + from.string() + " to " + to.string() + ": " + what,

@@ -1,6 +1,6 @@
 // host_process.h: the real host operations behind instance control: starting QEMU detached,
-// looking a process up in /proc, probing a TCP port, copying a disk. lifecycle.cpp reaches them
-// only through ProcessControl (lifecycle.h), so tests can replace them.
+// looking a process up in /proc, copying a disk (host ports: vmm/port_forward.h). lifecycle.cpp
+// reaches them only through ProcessControl (lifecycle.h), so tests can replace them.
 #pragma once
 
 #include <chrono>
@@ -32,9 +32,6 @@ int spawn_detached(const LaunchSpec& spec);
 // argv of a live process from /proc/<pid>/cmdline; nullopt when there is no such process or it
 // is a zombie. Reads at most 256 KiB.
 std::optional<std::vector<std::string>> process_command_line(int pid);
-
-// True when a TCP socket can bind 127.0.0.1:port right now (SO_REUSEADDR, as QEMU's forwarder).
-bool host_port_is_free(std::uint16_t port);
 
 // Copies a regular file keeping its holes (reflink when the filesystem can). Throws ops::Error.
 void copy_disk(const std::filesystem::path& from, const std::filesystem::path& to);

@@ -32,6 +32,17 @@ std::uint64_t realtime_ns_now() {
                                           .count());
 }
 
+// Eight hex digits of FNV-1a over the instance name: default tap names must fit IFNAMSIZ (15)
+// while instance names may be 64 characters long.
+std::string short_hash(const std::string& text) {
+    std::uint32_t hash = 2166136261u;
+    for (unsigned char c : text)
+        hash = (hash ^ c) * 16777619u;
+    char buffer[9];
+    std::snprintf(buffer, sizeof buffer, "%08x", hash);
+    return buffer;
+}
+
 [[noreturn]] void no_such_instance(const std::string& name) {
     throw Error("there is no instance named \"" + name + "\"", "see ops instance list");
 }
@@ -52,8 +63,14 @@ ProcessControl ProcessControl::real() {
     ProcessControl control;
     control.start = spawn_detached;
     control.command_line = process_command_line;
-    control.host_port_free = host_port_is_free;
+    control.host_port_unavailable = ops::host_port_unavailable;
     control.send_signal = [](int pid, int signal) { ::kill(pid, signal); };
+    control.set_up_tap = [](const std::string& tap, const std::string& bridge) {
+        return ops::set_up_tap(tap, bridge, TapHost::real());
+    };
+    control.tear_down_tap = [](const TapSetup& setup) {
+        return ops::tear_down_tap(setup, TapHost::real());
+    };
     return control;
 }
 
@@ -138,15 +155,19 @@ void Instances::check_ports_locked(const InstanceRecord& record) const {
             continue;
         for (const PortForward& mine : record.ports)
             for (const PortForward& theirs : other_record->ports)
-                if (mine.host == theirs.host)
-                    throw Error("host port " + std::to_string(mine.host) +
-                                    " is reserved by instance \"" + other + "\"",
+                if (mine.host == theirs.host && mine.protocol == theirs.protocol)
+                    throw Error("host port " + std::to_string(mine.host) + "/" +
+                                    protocol_name(mine.protocol) + " is reserved by instance \"" +
+                                    other + "\"",
                                 "choose another port with -p, or delete that instance");
+        if (!record.tap.tap.empty() && record.tap.tap == other_record->tap.tap)
+            throw Error("tap " + record.tap.tap + " is used by instance \"" + other + "\"",
+                        "choose another --tapname, or delete that instance");
     }
     for (const PortForward& mine : record.ports)
-        if (!m_control.host_port_free(mine.host))
-            throw Error("host port " + std::to_string(mine.host) +
-                            " is in use on 127.0.0.1 by another program",
+        if (auto reason = m_control.host_port_unavailable(mine))
+            throw Error("host port " + std::to_string(mine.host) + "/" +
+                            protocol_name(mine.protocol) + " on " + kForwardAddress + " " + *reason,
                         "choose another port with -p");
 }
 
@@ -168,7 +189,16 @@ void Instances::boot_locked(InstanceRecord& record, Accel accel) {
     request.realtime_ns = realtime_ns_now();
     request.console_log = m_registry.console_log(name);
     request.qmp_socket = m_registry.qmp_socket(name);
-    request.port_forwards = record.ports;
+    if (record.mac.empty())
+        record.mac = random_guest_mac();  // a record from before MACs were kept
+    request.network.mac = record.mac;
+    if (record.tap.tap.empty()) {
+        request.network.mode = NetworkMode::User;
+        request.network.forwards = record.ports;
+    } else {
+        request.network.mode = NetworkMode::Tap;
+        request.network.tap = record.tap.tap;
+    }
 
     LaunchSpec spec;
     spec.argv = qemu_argv(request, m_registry.exit_channel(name));
@@ -212,16 +242,29 @@ InstanceRecord Instances::create(const CreateInstanceRequest& request) {
     record.cpus = request.cpus;
     record.ports = request.ports;
     record.created = unix_now();
+    record.mac = random_guest_mac();
+    if (request.use_tap) {
+        if (!request.ports.empty())
+            throw Error("port forwards (-p/--udp) work only with QEMU's user network, not with "
+                        "--bridged",
+                        "remove the ports: on a bridge the guest is reached at its own address");
+        record.tap.tap = request.tap.empty() ? "opstap-" + short_hash(record.name) : request.tap;
+        record.tap.bridge = request.bridge;
+    }
     check_ports_locked(record);
 
-    ensure_directory(m_registry.instance_directory(record.name));
+    if (request.use_tap)
+        record.tap = m_control.set_up_tap(record.tap.tap, record.tap.bridge);
     try {
+        ensure_directory(m_registry.instance_directory(record.name));
         copy_disk(record.image, record.disk);
         m_registry.write(record);
         boot_locked(record, request.accel);
     } catch (...) {
         std::error_code ignored;
         std::filesystem::remove_all(m_registry.instance_directory(record.name), ignored);
+        if (request.use_tap)
+            m_control.tear_down_tap(record.tap);
         throw;
     }
     return record;
@@ -318,7 +361,7 @@ InstanceRecord Instances::reboot(const std::string& name, Accel accel) {
     return start(name, accel);
 }
 
-void Instances::remove(const std::string& name) {
+std::string Instances::remove(const std::string& name) {
     read_existing(name);
     stop(name);
     auto lock = m_registry.lock();
@@ -329,6 +372,9 @@ void Instances::remove(const std::string& name) {
         throw Error("instance \"" + name + "\" was started again while being deleted",
                     "try again");
     m_registry.remove(name);
+    if (current.record.tap.tap.empty())
+        return "";
+    return m_control.tear_down_tap(current.record.tap);
 }
 
 void Instances::write_logs(const std::string& name, Follow follow, std::FILE* out) {

@@ -4,6 +4,7 @@
 // registry lock; waiting for a QEMU to stop happens outside it.
 #pragma once
 
+#include "ops/hostnet/tap.h"
 #include "ops/instance/host_process.h"
 #include "ops/instance/registry.h"
 #include "ops/store/paths.h"
@@ -23,8 +24,12 @@ struct ProcessControl {
     std::function<int(const LaunchSpec&)> start;  // returns the pid of a ready QEMU; throws
     // argv of a live process, nullopt when the pid is gone (see process_command_line).
     std::function<std::optional<std::vector<std::string>>(int pid)> command_line;
-    std::function<bool(std::uint16_t port)> host_port_free;
+    // Why a host port cannot be forwarded now, nullopt when it can (port_forward.h).
+    std::function<std::optional<std::string>(const PortForward& forward)> host_port_unavailable;
     std::function<void(int pid, int signal)> send_signal;
+    // Bridged instances: hostnet/tap.h's set_up_tap and tear_down_tap on the real host.
+    std::function<TapSetup(const std::string& tap, const std::string& bridge)> set_up_tap;
+    std::function<std::string(const TapSetup& setup)> tear_down_tap;
 
     static ProcessControl real();
 };
@@ -56,6 +61,11 @@ struct CreateInstanceRequest {
     std::filesystem::path image;  // an existing image file (see resolve_instance_image)
     std::string name;             // empty: <image name>-<unix seconds>, made unique
     std::vector<PortForward> ports;
+    // Bridged: the guest's NIC is tap `tap` (default opstap-<name hash>) in bridge `bridge`
+    // (empty: a tap alone), created when missing and kept until the instance is deleted.
+    bool use_tap = false;
+    std::string tap;
+    std::string bridge;
     std::uint64_t memory_mib = kDefaultMemoryMib;
     unsigned cpus = 1;
     std::filesystem::path kernel;
@@ -88,8 +98,9 @@ public:
     bool stop(const std::string& name);
     // Stop (if running) and start again: a fresh QEMU, so the guest also gets the current time.
     InstanceRecord reboot(const std::string& name, Accel accel);
-    // Stops it if running and removes its directory. Never touches the image.
-    void remove(const std::string& name);
+    // Stops it if running, removes its directory and the tap/bridge its create made. Never
+    // touches the image. Returns what could not be undone on the host ("" normally).
+    std::string remove(const std::string& name);
     // Writes the console log to `out`; with `follow`, keeps writing new output until the
     // instance is no longer running (polling every 200 ms).
     enum class Follow { No, Yes };

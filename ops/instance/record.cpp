@@ -2,11 +2,10 @@
 #include "ops/instance/record.h"
 
 #include "ops/base/error.h"
+#include "ops/hostnet/network.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
-
-#include <charconv>
-#include <set>
 
 namespace ops {
 
@@ -31,14 +30,16 @@ T field(const json& object, const char* key, const std::filesystem::path& source
     }
 }
 
-std::uint16_t parse_port(std::string_view text, std::string_view whole) {
-    unsigned value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value == 0 ||
-        value > 65535)
-        throw Error("invalid port \"" + std::string(whole) + "\" for -p/--port",
-                    "write it like -p 8080 or -p 8080:80 (host:guest, 1-65535)");
-    return static_cast<std::uint16_t>(value);
+// "52:54:00:12:ab:ff": six two-digit hex bytes; it goes into QEMU's option string.
+bool is_valid_mac(const std::string& text) {
+    if (text.size() != 17)
+        return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        bool hex = std::isxdigit(static_cast<unsigned char>(text[i]));
+        if (i % 3 == 2 ? text[i] != ':' : !hex)
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -46,7 +47,9 @@ std::uint16_t parse_port(std::string_view text, std::string_view whole) {
 std::string instance_record_to_json(const InstanceRecord& record) {
     json ports = json::array();
     for (const PortForward& port : record.ports)
-        ports.push_back({{"host", port.host}, {"guest", port.guest}, {"protocol", "tcp"}});
+        ports.push_back({{"host", port.host},
+                         {"guest", port.guest},
+                         {"protocol", protocol_name(port.protocol)}});
     json object = {
         {"version", kInstanceRecordVersion},
         {"name", record.name},
@@ -61,7 +64,16 @@ std::string instance_record_to_json(const InstanceRecord& record) {
         {"pid", record.pid},
         {"argv", record.argv},
         {"accel", record.accel},
+        {"mac", record.mac},
     };
+    if (!record.tap.tap.empty())
+        object["tap"] = {
+            {"name", record.tap.tap},
+            {"bridge", record.tap.bridge},
+            {"created_tap", record.tap.created_tap},
+            {"created_bridge", record.tap.created_bridge},
+            {"attached_tap", record.tap.attached_tap},
+        };
     return object.dump(2) + "\n";
 }
 
@@ -89,6 +101,26 @@ InstanceRecord instance_record_from_json(std::string_view text, const std::files
         bad_record(source, "negative pid");
     record.argv = field<std::vector<std::string>>(object, "argv", source);
     record.accel = field<std::string>(object, "accel", source);
+    // "mac" and "tap" came later: records without them are user-network instances.
+    if (object.contains("mac")) {
+        record.mac = field<std::string>(object, "mac", source);
+        if (!record.mac.empty() && !is_valid_mac(record.mac))
+            bad_record(source, "invalid mac");
+    }
+    if (object.contains("tap")) {
+        json tap = field<json>(object, "tap", source);
+        if (!tap.is_object())
+            bad_record(source, "\"tap\" is not an object");
+        record.tap.tap = field<std::string>(tap, "name", source);
+        record.tap.bridge = field<std::string>(tap, "bridge", source);
+        record.tap.created_tap = field<bool>(tap, "created_tap", source);
+        record.tap.created_bridge = field<bool>(tap, "created_bridge", source);
+        record.tap.attached_tap = field<bool>(tap, "attached_tap", source);
+        // These names reach ip commands at delete: only interface names are accepted.
+        if (!is_valid_bridge_name(record.tap.tap) ||
+            (!record.tap.bridge.empty() && !is_valid_bridge_name(record.tap.bridge)))
+            bad_record(source, "invalid tap or bridge name");
+    }
     json ports = field<json>(object, "ports", source);
     if (!ports.is_array())
         bad_record(source, "\"ports\" is not an array");
@@ -99,7 +131,12 @@ InstanceRecord instance_record_from_json(std::string_view text, const std::files
         unsigned guest = field<unsigned>(port, "guest", source);
         if (host == 0 || host > 65535 || guest == 0 || guest > 65535)
             bad_record(source, "port out of range");
-        record.ports.push_back({static_cast<std::uint16_t>(host), static_cast<std::uint16_t>(guest)});
+        // Records written before UDP forwards existed have no protocol: TCP.
+        std::string protocol = port.value("protocol", std::string("tcp"));
+        if (protocol != "tcp" && protocol != "udp")
+            bad_record(source, "unknown port protocol \"" + protocol + "\"");
+        record.ports.push_back({static_cast<std::uint16_t>(host), static_cast<std::uint16_t>(guest),
+                                protocol == "udp" ? Protocol::Udp : Protocol::Tcp});
     }
     return record;
 }
@@ -123,28 +160,12 @@ void check_instance_name(std::string_view name) {
                     "or '-')");
 }
 
-std::vector<PortForward> parse_port_forwards(const std::vector<std::string>& values) {
-    std::vector<PortForward> forwards;
-    std::set<std::uint16_t> hosts;
-    for (const std::string& value : values) {
-        std::string_view rest = value;
-        while (true) {
-            auto comma = rest.find(',');
-            std::string_view item = rest.substr(0, comma);
-            auto colon = item.find(':');
-            PortForward forward;
-            forward.host = parse_port(item.substr(0, colon), value);
-            forward.guest = colon == std::string_view::npos ? forward.host
-                                                            : parse_port(item.substr(colon + 1), value);
-            if (!hosts.insert(forward.host).second)
-                throw Error("host port " + std::to_string(forward.host) + " is given twice",
-                            "give each host port once");
-            forwards.push_back(forward);
-            if (comma == std::string_view::npos)
-                break;
-            rest = rest.substr(comma + 1);
-        }
-    }
+std::vector<PortForward> parse_port_forwards(const std::vector<std::string>& values,
+                                             const std::vector<std::string>& udp_values) {
+    std::vector<PortForward> forwards = parse_port_specs(values, Protocol::Tcp, "-p/--port");
+    for (const PortForward& forward : parse_port_specs(udp_values, Protocol::Udp, "--udp"))
+        forwards.push_back(forward);
+    check_distinct_host_ports(forwards);
     return forwards;
 }
 
@@ -155,7 +176,9 @@ std::string format_port_forwards(const std::vector<PortForward>& ports) {
             text += ",";
         text += std::to_string(port.host);
         if (port.guest != port.host)
-            text += ":" + std::to_string(port.guest);
+            text += "-" + std::to_string(port.guest);
+        if (port.protocol == Protocol::Udp)
+            text += "/udp";
     }
     return text;
 }

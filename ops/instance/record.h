@@ -3,6 +3,7 @@
 // Locking and the directory layout live in registry.h; starting and stopping in lifecycle.h.
 #pragma once
 
+#include "ops/hostnet/tap.h"
 #include "ops/vmm/run_request.h"
 
 #include <cstdint>
@@ -34,6 +35,9 @@ struct InstanceRecord {
     int pid = 0;
     std::vector<std::string> argv;
     std::string accel;  // "kvm" or "tcg", as last started
+    std::string mac;    // the guest NIC's MAC, kept across starts (stable DHCP leases)
+    // Bridged instances: the tap (and bridge) create set up; tap.tap empty: QEMU's user network.
+    TapSetup tap;
 
     bool operator==(const InstanceRecord&) const = default;
 };
@@ -47,10 +51,11 @@ bool is_valid_instance_name(std::string_view name);
 // Throws ops::Error with the rule when the name is not valid.
 void check_instance_name(std::string_view name);
 
-// -p values: "8080" (same port inside), "8080:80" (host:guest), comma-separated lists. Throws
-// ops::Error on a malformed value, port 0, or a host port given twice.
-std::vector<PortForward> parse_port_forwards(const std::vector<std::string>& values);
-// The -p syntax back ("8080:80,9000"), for listings; "" when none.
+// -p and --udp values (port_forward.h syntax: "8080", "8080-80", "8080:80", comma lists).
+// Throws ops::Error on a malformed value or a host port given twice for one protocol.
+std::vector<PortForward> parse_port_forwards(const std::vector<std::string>& values,
+                                             const std::vector<std::string>& udp_values = {});
+// The -p syntax back ("8080-80,9000,5353/udp"), for listings; "" when none.
 std::string format_port_forwards(const std::vector<PortForward>& ports);
 
 } // namespace ops

@@ -12,6 +12,41 @@ std::string hex(unsigned value) {
     std::snprintf(buffer, sizeof buffer, "0x%x", value);
     return buffer;
 }
+// -netdev user: slirp's NAT, DHCP server and DNS forwarder, plus the host port forwards.
+std::string user_netdev(const GuestNetwork& network) {
+    std::string netdev = "user,id=n0";
+    if (network.restrict)
+        netdev += ",restrict=on";
+    if (!network.user_net.empty())
+        netdev += ",net=" + network.user_net + ",host=" + network.user_host +
+                  ",dns=" + network.user_dns + ",dhcpstart=" + network.guest_ipv4;
+    for (const PortForward& forward : network.forwards)
+        netdev += std::string(",hostfwd=") + protocol_name(forward.protocol) + ":" +
+                  kForwardAddress + ":" + std::to_string(forward.host) + "-" +
+                  network.guest_ipv4 + ":" + std::to_string(forward.guest);
+    return netdev;
+}
+
+void append_network_args(std::vector<std::string>& argv, const GuestNetwork& network) {
+    std::string netdev;
+    switch (network.mode) {
+    case NetworkMode::None:
+        return;
+    case NetworkMode::User:
+        netdev = user_netdev(network);
+        break;
+    case NetworkMode::Tap:
+        // script=no/downscript=no: ops (hostnet/tap.cpp) created and attached the tap already.
+        netdev = "tap,id=n0,ifname=" + qemu_option_value(network.tap) +
+                 ",script=no,downscript=no";
+        break;
+    }
+    std::string device = "virtio-net-device,netdev=n0";
+    if (!network.mac.empty())
+        device += ",mac=" + network.mac;
+    argv.insert(argv.end(), {"-netdev", netdev, "-device", device});
+}
+
 } // namespace
 
 std::string qemu_option_value(std::string_view value) {
@@ -86,15 +121,8 @@ std::vector<std::string> qemu_argv(const RunRequest& request,
             "-mon", "chardev=qmp,mode=control",
         });
     }
-    if (!request.port_forwards.empty()) {
-        // User-mode networking that reaches nothing outside (restrict=on); the forwards still
-        // work and listen on loopback only. After virtio-blk, so the disk keeps its slot.
-        std::string netdev = "user,id=n0,restrict=on";
-        for (const PortForward& forward : request.port_forwards)
-            netdev += ",hostfwd=tcp:127.0.0.1:" + std::to_string(forward.host) + "-:" +
-                      std::to_string(forward.guest);
-        argv.insert(argv.end(), {"-netdev", netdev, "-device", "virtio-net-device,netdev=n0"});
-    }
+    // The NIC comes after virtio-blk, so the disk keeps the first virtio-mmio slot.
+    append_network_args(argv, request.network);
     if (request.realtime_ns != 0)
         argv.insert(argv.end(), {"-append", "ops.realtime=" + std::to_string(request.realtime_ns)});
     if (request.gdb_port != 0)

@@ -4,6 +4,7 @@
 
 #include "ops/config/size.h"
 #include "ops/vmm/accel.h"
+#include "ops/vmm/guest_network.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -11,13 +12,6 @@
 #include <vector>
 
 namespace ops {
-
-// One TCP port forwarded from 127.0.0.1:host on the host to guest_port in the guest.
-struct PortForward {
-    std::uint16_t host = 0;
-    std::uint16_t guest = 0;
-    bool operator==(const PortForward&) const = default;
-};
 
 // A data volume file (ops/volume) attached as one more virtio-blk disk after the image.
 struct AttachedVolume {
@@ -46,9 +40,8 @@ struct RunRequest {
     std::filesystem::path qmp_socket;
     // Volumes for Mounts, in order; the kernel matches them to the manifest by label or UUID.
     std::vector<AttachedVolume> volumes;
-    // User-mode networking with these forwards when not empty. The kernel has no NIC driver
-    // yet, so the guest does not answer on them: the ports are only reserved.
-    std::vector<PortForward> port_forwards;
+    // The guest's NIC (virtio-net on virtio-mmio) and what it is connected to.
+    GuestNetwork network;
 };
 
 } // namespace ops

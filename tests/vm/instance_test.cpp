@@ -176,7 +176,7 @@ TEST(Instance, HostPortsAreReservedAndChecked) {
     RunResult first = home.ops({"instance", "create", "sleeper", "-i", "p1", "-m", "256M", "-p",
                                 reserved.port() + ":80"});
     EXPECT_EXIT_CODE(first, 0);
-    EXPECT_EQ(home.row("p1").at(4), reserved.port() + ":80");
+    EXPECT_EQ(home.row("p1").at(4), reserved.port() + "-80");
 
     home.track("p2");
     RunResult second = home.ops({"instance", "create", "sleeper", "-i", "p2", "-p", reserved.port()});
@@ -185,7 +185,8 @@ TEST(Instance, HostPortsAreReservedAndChecked) {
 
     RunResult third = home.ops({"instance", "create", "sleeper", "-i", "p2", "-p", held.port()});
     EXPECT_EXIT_CODE(third, 1);
-    EXPECT_NE(third.err.find("in use on 127.0.0.1"), std::string::npos) << third.describe();
+    EXPECT_NE(third.err.find("on 127.0.0.1 is already in use"), std::string::npos)
+        << third.describe();
     EXPECT_TRUE(home.row("p2").empty());
 }
 

@@ -1,11 +1,13 @@
-// create.cpp: `ops instance create <image> [-i name] [-p ports] [-m mem] [--smp N]`: boot an
-// image in the background (ops/instance/lifecycle.h).
+// create.cpp: `ops instance create <image> [-i name] [-p ports] [--udp ports] [--bridged] [--tap
+// name] [--bridgename br] [-m mem] [--smp N]`: boot an image in the background
+// (ops/instance/lifecycle.h).
 #include "ops/base/error.h"
 #include "ops/cli/commands.h"
 #include "ops/cli/context.h"
 #include "ops/cli/instance/instance_options.h"
 #include "ops/config/config.h"
 #include "ops/config/size.h"
+#include "ops/hostnet/network.h"
 #include "ops/image/kernel.h"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +24,10 @@ struct CreateCommand {
     std::string image;
     std::string name;
     std::vector<std::string> ports;
+    std::vector<std::string> udp_ports;
+    bool bridged = false;
+    std::string tap;
+    std::string bridge;
     std::string memory;
     unsigned cpus = 1;
 };
@@ -31,7 +37,16 @@ void create(const Context& context, const CreateCommand& command) {
     CreateInstanceRequest request;
     request.image = resolve_instance_image(store, command.image);
     request.name = command.name;
-    request.ports = parse_port_forwards(command.ports);
+    request.ports = parse_port_forwards(command.ports, command.udp_ports);
+    for (const std::string* name : {&command.tap, &command.bridge})
+        if (!name->empty() && !is_valid_bridge_name(*name))
+            throw Error("invalid interface name \"" + *name + "\" for --" +
+                            (name == &command.tap ? "tap" : "bridgename"),
+                        "use 1-15 letters, digits, '_', '.' or '-'");
+    request.use_tap = command.bridged || !command.tap.empty() || !command.bridge.empty();
+    request.tap = command.tap;
+    if (command.bridged || !command.bridge.empty())
+        request.bridge = command.bridge.empty() ? kDefaultBridgeName : command.bridge;
     if (!command.memory.empty()) {
         try {
             request.memory_mib = parse_memory_mib(command.memory);
@@ -46,10 +61,6 @@ void create(const Context& context, const CreateCommand& command) {
     request.accel = instance_accel(context);
 
     InstanceRecord record = open_instances(context).create(request);
-    if (!record.ports.empty())
-        std::fprintf(stderr, "ops: note: host ports %s are reserved and forwarded, but the kernel "
-                             "has no network driver yet: nothing answers on them\n",
-                     format_port_forwards(record.ports).c_str());
     std::printf("%s\n", record.name.c_str());
     std::fprintf(stderr, "ops: instance \"%s\" started (pid %d); see its console with: ops instance "
                          "logs %s\n",
@@ -64,10 +75,20 @@ void add_instance_create_command(CLI::App& app, Context& context) {
     app.add_option("-i,--instance-name", command->name, "Instance name (default: <image>-<time>)")
         ->type_name("NAME");
     app.add_option("-p,--port", command->ports,
-                   "Forward 127.0.0.1:HOST to the guest: HOST or HOST:GUEST (repeatable, or "
-                   "comma-separated)")
+                   "Forward TCP 127.0.0.1:HOST to the guest: 8080, 8080-80 (host-guest) or "
+                   "80,443 (repeatable)")
         ->type_name("PORT")
         ->allow_extra_args(false);
+    app.add_option("--udp", command->udp_ports, "Forward UDP ports, same syntax as -p")
+        ->type_name("PORT")
+        ->allow_extra_args(false);
+    app.add_flag("--bridged", command->bridged,
+                 "Connect the guest to a host bridge through a tap kept until delete (needs root)");
+    app.add_option("--tap", command->tap, "Tap device for the guest, created when missing")
+        ->type_name("NAME");
+    app.add_option("--bridgename", command->bridge,
+                   "Bridge for --bridged, created when missing (default br0)")
+        ->type_name("NAME");
     app.add_option("-m,--memory", command->memory, "Guest memory, e.g. 512M or 2G (default 2G)")
         ->type_name("SIZE");
     app.add_option("--smp", command->cpus, "Number of CPUs")

@@ -40,7 +40,7 @@ void list(const Context& context, bool json_output) {
         for (const InstanceStatus& status : statuses) {
             nlohmann::json ports = nlohmann::json::array();
             for (const PortForward& port : status.record.ports)
-                ports.push_back({{"host", port.host}, {"guest", port.guest}, {"protocol", "tcp"}});
+                ports.push_back({{"host", port.host}, {"guest", port.guest}, {"protocol", protocol_name(port.protocol)}});
             nlohmann::json entry = {
                 {"name", status.record.name},
                 {"pid", status.record.pid},

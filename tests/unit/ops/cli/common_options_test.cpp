@@ -120,6 +120,68 @@ TEST(CommonOptions, Errors) {
     }
 }
 
+TEST(CommonOptions, PortFlagsAddToTheConfigsPorts) {
+    std::string path =
+        write_config("ops_cli_ports.json", R"({"RunConfig": {"Ports": ["9000"]}})");
+    Config config = resolve({"-c", path, "app", "-p", "8080-80", "--port", "80,443", "--udp",
+                             "5353-53", "--udp=69"});
+    EXPECT_EQ(config.run.ports, (std::vector<std::string>{"9000", "8080-80", "80,443"}));
+    EXPECT_EQ(config.run.udp_ports, (std::vector<std::string>{"5353-53", "69"}));
+}
+
+std::string error_of(std::vector<std::string> arguments) {
+    try {
+        resolve(std::move(arguments));
+    } catch (const Error& e) {
+        return e.message();
+    }
+    return "";
+}
+
+TEST(CommonOptions, PortErrors) {
+    EXPECT_EQ(error_of({"app", "-p", "8080", "-p", "8080"}),
+              "host port 8080/tcp is given twice: forward each host port once (-p HOST-GUEST "
+              "picks another host port)");
+    EXPECT_EQ(error_of({"app", "-p", "80x"}),
+              "invalid port \"80x\" for -p/--port (RunConfig.Ports): write it like -p 8080, -p "
+              "8080-80 (host 8080 to guest 80) or -p 80,443 (ports 1-65535)");
+    EXPECT_NE(error_of({"app", "--udp", "0"}).find("for --udp (RunConfig.UDPPorts)"),
+              std::string::npos);
+    EXPECT_NE(error_of({"app", "-b", "-p", "80"}).find("work only with QEMU's user network"),
+              std::string::npos);
+}
+
+TEST(CommonOptions, StaticAddressFlagsAreBuildFlags) {
+    // ops build takes them too: they change the image, not the VM.
+    Config config = resolve({"app", "--ip-address", "10.0.2.20", "--netmask", "255.255.255.0",
+                             "--gateway", "10.0.2.2", "--ipv6-address", "fd00::20"},
+                            false);
+    EXPECT_EQ(config.run.ip_address, "10.0.2.20");
+    EXPECT_EQ(config.run.netmask, "255.255.255.0");
+    EXPECT_EQ(config.run.gateway, "10.0.2.2");
+    EXPECT_EQ(config.run.ipv6_address, "fd00::20");
+    EXPECT_NE(error_of({"app", "--ip-address", "10.0.2"}).find("invalid IPv4 address"),
+              std::string::npos);
+    EXPECT_NE(error_of({"app", "--gateway", "10.0.2.2"}).find("need --ip-address"),
+              std::string::npos);
+    EXPECT_THROW(resolve({"app", "--ip-address", "1.2.3.4.5"}, false), Error);
+}
+
+TEST(CommonOptions, BridgeFlags) {
+    Config config = resolve({"app", "-b"});
+    EXPECT_TRUE(config.run.bridged);
+    EXPECT_TRUE(config.run.tap_name.empty());
+    config = resolve({"app", "-t", "tap3"});
+    EXPECT_FALSE(config.run.bridged);  // a tap alone, not in a bridge
+    EXPECT_EQ(config.run.tap_name, "tap3");
+    config = resolve({"app", "--bridgename", "opsbr", "--tapname", "tap4"});
+    EXPECT_TRUE(config.run.bridged);  // naming a bridge implies bridged
+    EXPECT_EQ(config.run.bridge_name, "opsbr");
+    EXPECT_EQ(config.run.tap_name, "tap4");
+    EXPECT_NE(error_of({"app", "-t", "tap/0"}).find("invalid tap name \"tap/0\""),
+              std::string::npos);
+}
+
 TEST(CommonOptions, ImageNames) {
     EXPECT_EQ(image_name_for(resolve({"./bin/web"})), "web");
     EXPECT_EQ(image_name_for(resolve({"./bin/web", "-i", "other.img"})), "other");

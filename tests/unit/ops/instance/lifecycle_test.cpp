@@ -45,9 +45,25 @@ public:
                 return std::nullopt;
             return it->second;
         };
-        control.host_port_free = [this](std::uint16_t port) {
+        control.host_port_unavailable =
+            [this](const PortForward& forward) -> std::optional<std::string> {
             std::lock_guard guard(m_mutex);
-            return !m_busy_ports.count(port);
+            if (m_busy_ports.count(forward.host))
+                return std::string("is already in use");
+            return std::nullopt;
+        };
+        control.set_up_tap = [this](const std::string& tap, const std::string& bridge) {
+            std::lock_guard guard(m_mutex);
+            if (m_taps.count(tap))
+                throw Error("tap " + tap + " exists", "");
+            m_taps.insert(tap);
+            return TapSetup{tap, bridge, true, !bridge.empty(), false};
+        };
+        control.tear_down_tap = [this](const TapSetup& setup) {
+            std::lock_guard guard(m_mutex);
+            m_taps.erase(setup.tap);
+            m_torn_down.push_back(setup);
+            return std::string();
         };
         control.send_signal = [this](int pid, int signal) {
             std::lock_guard guard(m_mutex);
@@ -76,6 +92,14 @@ public:
         std::lock_guard guard(m_mutex);
         return m_signals;
     }
+    std::set<std::string> taps() {
+        std::lock_guard guard(m_mutex);
+        return m_taps;
+    }
+    std::vector<TapSetup> torn_down() {
+        std::lock_guard guard(m_mutex);
+        return m_torn_down;
+    }
     std::vector<LaunchSpec> started() {
         std::lock_guard guard(m_mutex);
         return m_started;
@@ -86,6 +110,8 @@ private:
     int m_next_pid = 1000;
     std::map<int, std::vector<std::string>> m_processes;
     std::set<std::uint16_t> m_busy_ports;
+    std::set<std::string> m_taps;
+    std::vector<TapSetup> m_torn_down;
     std::vector<int> m_signals;
     std::vector<LaunchSpec> m_started;
     bool m_fail_start = false;
@@ -148,7 +174,7 @@ TEST_F(InstanceLifecycle, CreateRecordsAndStartsWithQmpAndConsole) {
     };
     EXPECT_TRUE(has("chardev=qmp,mode=control"));
     EXPECT_TRUE(has("file,id=con,path=" + instance_file("web", "console.log").string()));
-    EXPECT_TRUE(has("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80"));
+    EXPECT_TRUE(has("user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80"));
     EXPECT_TRUE(has("file=" + record.disk.string() + ",format=raw,if=none,id=hd0"));
 
     auto on_disk = instances().registry().read("web");
@@ -209,7 +235,7 @@ TEST_F(InstanceLifecycle, ConcurrentCreatesOnOnePortLetExactlyOneWin) {
                 own.create(request("same-port-" + std::to_string(i), {{7000, 80}}));
                 ++won;
             } catch (const Error& e) {
-                EXPECT_NE(std::string(e.what()).find("host port 7000 is reserved"), std::string::npos)
+                EXPECT_NE(std::string(e.what()).find("host port 7000/tcp is reserved"), std::string::npos)
                     << e.what();
                 ++refused;
             }
@@ -272,24 +298,72 @@ TEST_F(InstanceLifecycle, PortInUseOnTheHostIsRefused) {
         instances().create(request("a", {{9090, 80}}));
         FAIL() << "no exception";
     } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("in use on 127.0.0.1"), std::string::npos);
+        EXPECT_EQ(std::string(e.what()), "host port 9090/tcp on 127.0.0.1 is already in use");
     }
     EXPECT_TRUE(instances().list().empty());
 }
 
-TEST(HostPort, BoundPortIsNotFree) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(fd, 1), 0);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    std::uint16_t port = ntohs(address.sin_port);
-    EXPECT_FALSE(host_port_is_free(port));
-    ::close(fd);
-    EXPECT_TRUE(host_port_is_free(port));
+TEST_F(InstanceLifecycle, UdpAndTcpReservationsAreSeparate) {
+    instances().create(request("a", {{5353, 53, Protocol::Udp}}));
+    EXPECT_NO_THROW(instances().create(request("b", {{5353, 53, Protocol::Tcp}})));
+    EXPECT_THROW(instances().create(request("c", {{5353, 54, Protocol::Udp}})), Error);
+}
+
+TEST_F(InstanceLifecycle, UserNetworkInstancesGetAStableMac) {
+    InstanceRecord record = instances().create(request("web", {{8080, 80}}));
+    ASSERT_EQ(record.mac.size(), 17u);
+    std::vector<std::string> argv = m_host.started().back().argv;
+    EXPECT_NE(std::find(argv.begin(), argv.end(),
+                        "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80"),
+              argv.end());
+    EXPECT_NE(std::find(argv.begin(), argv.end(), "virtio-net-device,netdev=n0,mac=" + record.mac),
+              argv.end());
+    instances().stop("web");
+    InstanceRecord again = instances().start("web", Accel::Tcg);
+    EXPECT_EQ(again.mac, record.mac);
+}
+
+TEST_F(InstanceLifecycle, BridgedInstanceKeepsItsTapUntilDelete) {
+    CreateInstanceRequest bridged = request("br-web");
+    bridged.use_tap = true;
+    bridged.bridge = "br0";
+    InstanceRecord record = instances().create(bridged);
+    EXPECT_EQ(record.tap.tap.rfind("opstap-", 0), 0u);
+    EXPECT_EQ(record.tap.tap.size(), 15u);  // IFNAMSIZ - 1
+    EXPECT_EQ(record.tap.bridge, "br0");
+    EXPECT_EQ(m_host.taps(), (std::set<std::string>{record.tap.tap}));
+    std::vector<std::string> argv = m_host.started().back().argv;
+    EXPECT_NE(std::find(argv.begin(), argv.end(),
+                        "tap,id=n0,ifname=" + record.tap.tap + ",script=no,downscript=no"),
+              argv.end());
+    // Stopping keeps the tap; the record remembers what create made.
+    instances().stop("br-web");
+    EXPECT_EQ(m_host.taps().size(), 1u);
+    auto saved = InstanceRegistry(m_root / ".ops" / "instances").read("br-web");
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->tap, record.tap);
+    // A second instance cannot take the same tap.
+    CreateInstanceRequest same = request("other");
+    same.use_tap = true;
+    same.tap = record.tap.tap;
+    EXPECT_THROW(instances().create(same), Error);
+    EXPECT_EQ(instances().remove("br-web"), "");
+    EXPECT_TRUE(m_host.taps().empty());
+    ASSERT_EQ(m_host.torn_down().size(), 1u);
+    EXPECT_EQ(m_host.torn_down()[0], record.tap);
+}
+
+TEST_F(InstanceLifecycle, BridgedWithPortsIsRefusedAndAFailedBootRemovesTheTap) {
+    CreateInstanceRequest bridged = request("a", {{8080, 80}});
+    bridged.use_tap = true;
+    EXPECT_THROW(instances().create(bridged), Error);
+    EXPECT_TRUE(m_host.taps().empty());
+    m_host.set_fail_start(true);
+    bridged.ports.clear();
+    bridged.tap = "tap9";
+    EXPECT_THROW(instances().create(bridged), Error);
+    EXPECT_TRUE(m_host.taps().empty());
+    EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "a"));
 }
 
 TEST_F(InstanceLifecycle, NameTakenIsRefused) {

@@ -30,6 +30,42 @@ TEST(InstanceRecord, RoundTrips) {
     EXPECT_EQ(instance_record_from_json(instance_record_to_json(record), "x.json"), record);
 }
 
+TEST(InstanceRecord, MacTapAndUdpPortsRoundTrip) {
+    InstanceRecord record = sample();
+    record.mac = "52:54:00:ab:cd:ef";
+    record.ports.push_back({5353, 53, Protocol::Udp});
+    record.tap = TapSetup{"opstap-1234abcd", "br0", true, false, false};
+    std::string text = instance_record_to_json(record);
+    EXPECT_NE(text.find("\"protocol\": \"udp\""), std::string::npos);
+    EXPECT_EQ(instance_record_from_json(text, "x.json"), record);
+}
+
+TEST(InstanceRecord, OlderRecordsWithoutMacTapOrProtocolStillRead) {
+    std::string text = instance_record_to_json(sample());
+    for (const char* field : {"\n  \"mac\": \"\",", ",\n      \"protocol\": \"tcp\""}) {
+        for (auto at = text.find(field); at != std::string::npos; at = text.find(field))
+            text.erase(at, std::string(field).size());
+    }
+    EXPECT_EQ(text.find("protocol"), std::string::npos) << text;
+    EXPECT_EQ(text.find("mac"), std::string::npos) << text;
+    EXPECT_EQ(instance_record_from_json(text, "x.json"), sample());
+}
+
+TEST(InstanceRecord, RejectsBadNetworkFields) {
+    InstanceRecord record = sample();
+    record.mac = "52:54:00:ab:cd:ef,x";
+    EXPECT_THROW(instance_record_from_json(instance_record_to_json(record), "x"), Error);
+    record.mac = "";
+    record.tap = TapSetup{"tap;rm", "", true, false, false};
+    EXPECT_THROW(instance_record_from_json(instance_record_to_json(record), "x"), Error);
+    record = sample();
+    std::string text = instance_record_to_json(record);
+    auto at = text.find("\"tcp\"");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 5, "\"sctp\"");
+    EXPECT_THROW(instance_record_from_json(text, "x"), Error);
+}
+
 TEST(InstanceRecord, RejectsBadInput) {
     std::string good = instance_record_to_json(sample());
     EXPECT_THROW(instance_record_from_json("", "x"), Error);
@@ -65,10 +101,12 @@ TEST(InstanceName, Rules) {
 
 TEST(PortForwards, Parse) {
     EXPECT_EQ(parse_port_forwards({"8080"}), (std::vector<PortForward>{{8080, 8080}}));
-    EXPECT_EQ(parse_port_forwards({"8080:80", "9000,9001:1"}),
+    EXPECT_EQ(parse_port_forwards({"8080:80", "9000,9001-1"}),
               (std::vector<PortForward>{{8080, 80}, {9000, 9000}, {9001, 1}}));
-    EXPECT_EQ(format_port_forwards(parse_port_forwards({"8080:80,9000"})), "8080:80,9000");
-    for (const char* bad : {"", "0", "65536", "80:", ":80", "a", "80,", "1:2:3", "-1", "08x"})
+    EXPECT_EQ(format_port_forwards(parse_port_forwards({"8080:80,9000"}, {"53"})),
+              "8080-80,9000,53/udp");
+    EXPECT_NO_THROW(parse_port_forwards({"53"}, {"53"}));  // TCP and UDP are separate ports
+    for (const char* bad : {"", "0", "65536", "80:", ":80", "a", "80,", "1:2:3", "-1", "08x", "1-2-3"})
         EXPECT_THROW(parse_port_forwards({bad}), Error) << bad;
     EXPECT_THROW(parse_port_forwards({"8080", "8080:81"}), Error);
 }

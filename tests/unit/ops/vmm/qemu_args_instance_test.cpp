@@ -1,5 +1,5 @@
 // Golden argument vectors for background instances (ops/vmm/qemu_args.cpp with console_log,
-// qmp_socket and port_forwards set). Boot the new command line by hand before changing these.
+// qmp_socket and network set). Boot the new command line by hand before changing these.
 #include "ops/vmm/qemu_args.h"
 
 #include <gtest/gtest.h>
@@ -41,23 +41,65 @@ TEST(QemuArgsInstance, ConsoleToFileAndQmpGolden) {
     EXPECT_EQ(qemu_argv(instance_request(), "/h/.ops/instances/web/exit"), expected);
 }
 
-TEST(QemuArgsInstance, PortsAddRestrictedUserNetworkingAfterTheDisk) {
+TEST(QemuArgsInstance, UserNetworkWithForwardsAfterTheDisk) {
     RunRequest request = instance_request();
     request.qmp_socket.clear();
-    request.port_forwards = {{8080, 80}, {9000, 9000}};
+    request.network.mode = NetworkMode::User;
+    request.network.mac = "52:54:00:12:34:56";
+    request.network.forwards = {{8080, 80}, {9000, 9000}, {5353, 53, Protocol::Udp}};
     auto argv = qemu_argv(request, "/r/exit");
     std::vector<std::string> expected_tail = {
         "-device", "virtio-blk-device,drive=hd0",
         "-netdev",
-        "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:9000-:9000",
-        "-device", "virtio-net-device,netdev=n0",
+        "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:9000-:9000,"
+        "hostfwd=udp:127.0.0.1:5353-:53",
+        "-device", "virtio-net-device,netdev=n0,mac=52:54:00:12:34:56",
         "-append", "ops.realtime=1700000000000000000",
     };
     ASSERT_GE(argv.size(), expected_tail.size());
     EXPECT_EQ(std::vector<std::string>(argv.end() - expected_tail.size(), argv.end()), expected_tail);
 }
 
-TEST(QemuArgsInstance, NoPortsNoNetwork) {
+TEST(QemuArgsInstance, RestrictedUserNetwork) {
+    RunRequest request = instance_request();
+    request.network.mode = NetworkMode::User;
+    request.network.restrict = true;
+    auto argv = qemu_argv(request, "/r/exit");
+    auto netdev = std::find(argv.begin(), argv.end(), "-netdev");
+    ASSERT_NE(netdev, argv.end());
+    EXPECT_EQ(*(netdev + 1), "user,id=n0,restrict=on");
+    EXPECT_EQ(*(netdev + 3), "virtio-net-device,netdev=n0");  // no MAC given: QEMU's own
+}
+
+TEST(QemuArgsInstance, StaticAddressSetsTheUserNetworkAndForwardTarget) {
+    RunRequest request = instance_request();
+    request.network.mode = NetworkMode::User;
+    request.network.user_net = "192.168.7.0/24";
+    request.network.user_host = "192.168.7.1";
+    request.network.user_dns = "192.168.7.3";
+    request.network.guest_ipv4 = "192.168.7.20";
+    request.network.forwards = {{8080, 80}};
+    auto argv = qemu_argv(request, "/r/exit");
+    auto netdev = std::find(argv.begin(), argv.end(), "-netdev");
+    ASSERT_NE(netdev, argv.end());
+    EXPECT_EQ(*(netdev + 1), "user,id=n0,net=192.168.7.0/24,host=192.168.7.1,dns=192.168.7.3,"
+                             "dhcpstart=192.168.7.20,hostfwd=tcp:127.0.0.1:8080-192.168.7.20:80");
+}
+
+TEST(QemuArgsInstance, TapNetwork) {
+    RunRequest request = instance_request();
+    request.network.mode = NetworkMode::Tap;
+    request.network.tap = "opstap7";
+    request.network.mac = "52:54:00:aa:bb:cc";
+    auto argv = qemu_argv(request, "/r/exit");
+    auto netdev = std::find(argv.begin(), argv.end(), "-netdev");
+    ASSERT_NE(netdev, argv.end());
+    EXPECT_EQ(std::vector<std::string>(netdev, netdev + 4),
+              (std::vector<std::string>{"-netdev", "tap,id=n0,ifname=opstap7,script=no,downscript=no",
+                                        "-device", "virtio-net-device,netdev=n0,mac=52:54:00:aa:bb:cc"}));
+}
+
+TEST(QemuArgsInstance, NoNetworkModeNoNic) {
     auto argv = qemu_argv(instance_request(), "/r/exit");
     EXPECT_EQ(std::find(argv.begin(), argv.end(), "-netdev"), argv.end());
 }
