@@ -13,6 +13,7 @@
 #include "ops/image/kernel.h"
 #include "ops/store/paths.h"
 #include "ops/vmm/accel.h"
+#include "ops/vmm/interrupt_guard.h"
 #include "ops/vmm/launcher.h"
 #include "ops/volume/attach.h"
 
@@ -35,9 +36,13 @@ struct RunCommand {
 void run_config(Context& context, const Config& config, bool skip_build,
                 const ImageBuilder& builder) {
     // Network first: a busy host port or a tap that cannot be made fails before anything is
-    // built. The tap (and bridge) ops creates here are removed when `tap` goes out of scope.
+    // built. The tap (and bridge) ops creates here are removed when `tap` goes out of scope;
+    // ^C before QEMU runs is held back until the build is done, so that still happens.
     check_host_ports_available(port_forwards(config.run));
+    std::optional<InterruptGuard> interrupts;
     std::optional<HostTap> tap;
+    if (uses_tap(config.run))
+        interrupts.emplace();
     if (uses_tap(config.run))
         tap.emplace(config.run.tap_name.empty() ? default_tap_name() : config.run.tap_name,
                     config.run.bridged ? (config.run.bridge_name.empty() ? kDefaultBridgeName
@@ -85,6 +90,10 @@ void run_config(Context& context, const Config& config, bool skip_build,
     request.verbose = config.run.verbose;
     request.volumes = volumes;
     request.network = guest_network_for(config.run, tap ? tap->setup().tap : "");
+    // From here the launcher forwards the signals to QEMU; the guard stays installed beneath
+    // it so the tap's removal at the end is not cut short either.
+    if (interrupts)
+        interrupts->throw_if_interrupted();
 
     RunOutcome outcome = run_vm(request);
     if (!outcome.message.empty())

@@ -236,6 +236,21 @@ TEST(RunNetwork, BridgedRunCreatesTapAndBridgeAndRemovesThemAtExit) {
     EXPECT_FALSE(ns.has_interface("opst0"));
     EXPECT_FALSE(ns.has_interface("opsbr0"));
 
+    // ^C while the image is still being built: the tap and bridge made for it go away too.
+    {
+        BackgroundOps ops(ip, ns,
+                          {"run", app("sleeper-static"), "-m", "256M", "-b", "-t", "opst1",
+                           "--bridgename", "opsbr1"},
+                          home.path(), log);
+        ASSERT_TRUE(wait_for([&] { return ns.has_interface("opst1"); }, std::chrono::seconds(30)))
+            << read_file(log);
+        ops.signal(SIGINT);
+        EXPECT_EQ(ops.wait(std::chrono::seconds(30)), 130) << read_file(log);
+    }
+    EXPECT_NE(read_file(log).find("ops: stopped by SIGINT"), std::string::npos) << read_file(log);
+    EXPECT_FALSE(ns.has_interface("opst1"));
+    EXPECT_FALSE(ns.has_interface("opsbr1"));
+
     // A bridge that was there before is used and kept; the tap ops made is still removed.
     ASSERT_EQ(ns.run(ip + " link add name keepbr type bridge"), 0);
     RunOptions in_namespace;
