@@ -95,7 +95,8 @@ void copy_matches(const fs::path& directory, const std::string& pattern, const f
         std::string name = it->path().filename().string();
         if (::fnmatch(pattern.c_str(), name.c_str(), 0) == 0)
             copy_host_entry(it->path(), to / name, TopSymlink::keep);
-        else if (it->symlink_status().type() == fs::file_type::directory)
+        else if (std::error_code type_error;
+                 it->symlink_status(type_error).type() == fs::file_type::directory)
             copy_matches(it->path(), pattern, to / name);
     }
     if (error)
