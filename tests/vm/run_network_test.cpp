@@ -263,5 +263,43 @@ TEST(RunNetwork, BridgedRunCreatesTapAndBridgeAndRemovesThemAtExit) {
         << "the default tap was left behind";
 }
 
+TEST(RunNetwork, BridgedInstanceKeepsItsTapUntilDeleted) {
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "needs root to create a network namespace, a tap and a bridge";
+    std::string ip = find_tool("ip");
+    if (ip.empty() || ::access("/dev/net/tun", F_OK) != 0)
+        GTEST_SKIP() << "needs ip (iproute2) and /dev/net/tun";
+    Namespace ns(ip);
+    if (!ns.created())
+        GTEST_SKIP() << "ip netns add failed (no network namespaces here?)";
+
+    TempDir home;
+    RunOptions options;
+    options.ops_home = home.path();
+    options.prefix = {ip, "netns", "exec", ns.name()};
+    options.timeout = std::chrono::seconds(60);
+    RunResult built = run_ops({"build", app("sleeper-static"), "-i", "sleeper"}, options);
+    EXPECT_EXIT_CODE(built, 0);
+
+    RunResult ported =
+        run_ops({"instance", "create", "sleeper", "-i", "bad", "--bridged", "-p", "8080"}, options);
+    EXPECT_EXIT_CODE(ported, 1);
+    EXPECT_FALSE(ns.has_interface("br0"));
+
+    RunResult created = run_ops({"instance", "create", "sleeper", "-i", "bridged", "-m", "256M",
+                                 "--bridged", "--tap", "opsit0", "--bridgename", "opsibr0"},
+                                options);
+    EXPECT_EXIT_CODE(created, 0);
+    EXPECT_TRUE(ns.has_interface("opsit0"));
+    EXPECT_EQ(ns.run("sh -c '" + ip + " -o link show dev opsit0 | grep -q \"master opsibr0\"'"), 0);
+    RunResult stopped = run_ops({"instance", "stop", "bridged"}, options);
+    EXPECT_EXIT_CODE(stopped, 0);
+    EXPECT_TRUE(ns.has_interface("opsit0")) << "the tap must outlive a stop";
+    RunResult deleted = run_ops({"instance", "delete", "bridged"}, options);
+    EXPECT_EXIT_CODE(deleted, 0);
+    EXPECT_FALSE(ns.has_interface("opsit0"));
+    EXPECT_FALSE(ns.has_interface("opsibr0"));
+}
+
 } // namespace
 } // namespace vm
