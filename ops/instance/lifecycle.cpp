@@ -296,6 +296,14 @@ InstanceRecord Instances::start(const std::string& name, Accel accel) {
                         std::to_string(current.record.pid) + ")",
                     "stop it first, or use ops instance reboot");
     check_ports_locked(current.record);
+    if (!current.record.tap.tap.empty()) {
+        // The tap is gone after a host reboot (or was deleted by hand): make it again, and
+        // remember that delete must now remove what this start created too.
+        TapSetup again = m_control.set_up_tap(current.record.tap.tap, current.record.tap.bridge);
+        current.record.tap.created_tap |= again.created_tap;
+        current.record.tap.created_bridge |= again.created_bridge;
+        current.record.tap.attached_tap |= again.attached_tap;
+    }
     boot_locked(current.record, accel);
     return current.record;
 }

@@ -54,10 +54,9 @@ public:
         };
         control.set_up_tap = [this](const std::string& tap, const std::string& bridge) {
             std::lock_guard guard(m_mutex);
-            if (m_taps.count(tap))
-                throw Error("tap " + tap + " exists", "");
-            m_taps.insert(tap);
-            return TapSetup{tap, bridge, true, !bridge.empty(), false};
+            // Like the real one: an existing tap is used as it is.
+            bool created = m_taps.insert(tap).second;
+            return TapSetup{tap, bridge, created, created && !bridge.empty(), false};
         };
         control.tear_down_tap = [this](const TapSetup& setup) {
             std::lock_guard guard(m_mutex);
@@ -91,6 +90,10 @@ public:
     std::vector<int> signals() {
         std::lock_guard guard(m_mutex);
         return m_signals;
+    }
+    void remove_tap(const std::string& tap) {
+        std::lock_guard guard(m_mutex);
+        m_taps.erase(tap);
     }
     std::set<std::string> taps() {
         std::lock_guard guard(m_mutex);
@@ -342,6 +345,11 @@ TEST_F(InstanceLifecycle, BridgedInstanceKeepsItsTapUntilDelete) {
     auto saved = InstanceRegistry(m_root / ".ops" / "instances").read("br-web");
     ASSERT_TRUE(saved);
     EXPECT_EQ(saved->tap, record.tap);
+    // A start after the tap vanished (host reboot) makes it again; one that is there is reused.
+    m_host.remove_tap(record.tap.tap);
+    instances().start("br-web", Accel::Tcg);
+    EXPECT_EQ(m_host.taps(), (std::set<std::string>{record.tap.tap}));
+    instances().stop("br-web");
     // A second instance cannot take the same tap.
     CreateInstanceRequest same = request("other");
     same.use_tap = true;
@@ -363,6 +371,8 @@ TEST_F(InstanceLifecycle, BridgedWithPortsIsRefusedAndAFailedBootRemovesTheTap) 
     bridged.tap = "tap9";
     EXPECT_THROW(instances().create(bridged), Error);
     EXPECT_TRUE(m_host.taps().empty());
+    ASSERT_EQ(m_host.torn_down().size(), 1u);
+    EXPECT_EQ(m_host.torn_down()[0].tap, "tap9");
     EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "a"));
 }
 
