@@ -136,7 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"{\"BaseVolumeSz\": \"lots\"}", "1:18: BaseVolumeSz: invalid size"},
         BadConfig{"{\"Program\": \"a\", \"program\": \"b\"}", "1:18: duplicate field Program"},
         BadConfig{"{\"Klibs\": [\"ntp\"]}", "1:2: Klibs is not supported yet by this ops: remove it from config.json"},
-        BadConfig{"{\"RunConfig\": {\"Bridged\": true}}", "1:16: RunConfig.Bridged is not supported yet"},
+        BadConfig{"{\"RunConfig\": {\"CanIPForward\": true}}", "1:16: RunConfig.CanIPForward is not supported yet"},
         BadConfig{"{\"CloudConfig\": {\"Platform\": \"gcp\"}}", "CloudConfig is not supported yet"},
         BadConfig{"{\"ManifestPassthrough\": {\"a\": false}}", "1:31: ManifestPassthrough.a: false has no manifest form"},
         BadConfig{"{\"ManifestPassthrough\": {\"a\": [null]}}", "1:32: ManifestPassthrough.a[0]: null"},
