@@ -9,9 +9,11 @@
 #include "linux/syscalls.h"
 #include "linux/user_memory.h"
 #include "mm/heap.h"
+#include "net/netlink_socket.h"
 #include "net/socket.h"
 #include "net/tcp_socket.h"
 #include "net/udp_socket.h"
+#include "net/unix_socket.h"
 
 namespace {
 
@@ -21,6 +23,12 @@ using namespace linux_flags;
 constexpr u64 BOUNCE_SIZE = 64 * KiB;
 constexpr u64 MAX_IOVECS = 1024; // UIO_MAXIOV
 constexpr u64 MAX_DATAGRAM_BUFFER = 64 * KiB;
+// Ancillary data a sendmsg may carry (net.core.optmem_max).
+constexpr u64 MAX_CONTROL = 20480;
+constexpr int SCM_RIGHTS = 1;
+constexpr int SCM_CREDENTIALS = 2;
+constexpr int SO_PASSCRED = 16;
+constexpr int MSG_CTRUNC = 0x8;
 
 struct Iovec {
     u64 base;
@@ -46,6 +54,25 @@ struct MultiMessageHeader {
     u32 pad;
 };
 static_assert(sizeof(MultiMessageHeader) == 64);
+
+// struct cmsghdr; the data follows, and the next header starts 8-byte aligned.
+struct ControlHeader {
+    u64 length;
+    i32 level;
+    i32 type;
+};
+static_assert(sizeof(ControlHeader) == 16);
+
+constexpr u64 control_align(u64 n) {
+    return (n + 7) & ~u64(7);
+}
+
+// struct ucred
+struct Credentials {
+    i32 pid;
+    u32 uid;
+    u32 gid;
+};
 
 class Bounce {
   public:
@@ -109,8 +136,9 @@ void raise_sigpipe(int flags) {
     send_signal(current_thread(), info);
 }
 
+// `files` (may be null) go with the first piece that is queued.
 Result<u64> send_from_user(Socket* socket, UserIn<u8> data, u64 length, int flags,
-                           const SocketAddress* to) {
+                           const SocketAddress* to, PassedFiles** files = nullptr) {
     if (!user_range_ok(data.address(), length))
         return Errno::EFAULT;
     bool datagram = socket->socket_type() != SOCK_STREAM;
@@ -124,7 +152,7 @@ Result<u64> send_from_user(Socket* socket, UserIn<u8> data, u64 length, int flag
         u64 n = datagram ? length : min(length - done, BOUNCE_SIZE);
         TRY(copy_array_from_user(bounce.data(), data.offset(done), n));
         int chunk_flags = flags | (done + n < length ? MSG_MORE : 0);
-        auto sent = socket->send(bounce.data(), n, chunk_flags, to);
+        auto sent = socket->send_with_files(bounce.data(), n, chunk_flags, to, files);
         if (sent.is_error()) {
             if (sent.error() == Errno::EPIPE)
                 raise_sigpipe(flags);
@@ -168,7 +196,133 @@ Result<u64> read_iovecs(const MessageHeader& message, Iovec* vectors) {
     return total;
 }
 
+// The SOL_SOCKET control messages of a sendmsg: SCM_RIGHTS descriptors are collected in *files
+// (one reference each); SCM_CREDENTIALS must name our one process. Other levels are ignored,
+// as Linux's AF_UNIX and inet sockets do for options they do not know.
+Result<void> read_control(Socket* socket, const MessageHeader& message, PassedFiles** files) {
+    if (message.control_length < sizeof(ControlHeader))
+        return {};
+    if (message.control_length > MAX_CONTROL)
+        return Errno::ENOBUFS;
+    Bounce control(message.control_length);
+    if (!control.ok())
+        return Errno::ENOMEM;
+    TRY(copy_array_from_user(control.data(), UserIn<u8>(message.control), message.control_length));
+    u64 at = 0;
+    while (message.control_length - at >= sizeof(ControlHeader)) {
+        ControlHeader header;
+        memcpy(&header, control.data() + at, sizeof header);
+        if (header.length < sizeof header || header.length > message.control_length - at)
+            return Errno::EINVAL;
+        const u8* data = control.data() + at + sizeof header;
+        u64 data_length = header.length - sizeof header;
+        if (header.level == SOL_SOCKET &&
+            (header.type == SCM_RIGHTS || header.type == SCM_CREDENTIALS)) {
+            if (socket->domain() != AF_UNIX)
+                return Errno::EINVAL;
+            if (header.type == SCM_RIGHTS) {
+                u64 count = data_length / sizeof(i32);
+                if (!*files && !(*files = make<PassedFiles>()))
+                    return Errno::ENOMEM;
+                if ((*files)->count + count > PassedFiles::MAX)
+                    return Errno::EINVAL;
+                for (u64 i = 0; i < count; i++) {
+                    i32 fd;
+                    memcpy(&fd, data + i * sizeof fd, sizeof fd);
+                    OpenFile* file = TRY(current_process().fds.get(fd));
+                    file->references++;
+                    (*files)->files[(*files)->count++] = file;
+                }
+            } else {
+                Credentials credentials;
+                if (data_length < sizeof credentials)
+                    return Errno::EINVAL;
+                memcpy(&credentials, data, sizeof credentials);
+                // We run as root, so any ids pass; the pid must be a process that exists.
+                if (credentials.pid != 1)
+                    return Errno::ESRCH;
+            }
+        } else if (header.level == SOL_SOCKET && socket->domain() == AF_UNIX) {
+            return Errno::EINVAL;
+        }
+        at += control_align(header.length);
+    }
+    return {};
+}
+
+// Writes the control messages a recvmsg returns (SCM_CREDENTIALS when SO_PASSCRED is on, then
+// SCM_RIGHTS descriptors installed as new fds) and returns how many control bytes were used.
+// Descriptors that do not fit are closed and MSG_CTRUNC set, as Linux does.
+Result<u64> write_control(Socket* socket, MessageHeader& message, PassedFiles* files,
+                          bool close_on_exec) {
+    u64 used = 0;
+    u64 capacity = message.control ? message.control_length : 0;
+    int pass_credentials = 0;
+    if (socket->domain() == AF_UNIX)
+        (void)socket->get_option(SOL_SOCKET, SO_PASSCRED, reinterpret_cast<u8*>(&pass_credentials),
+                                 sizeof pass_credentials);
+    if (pass_credentials) {
+        u64 length = sizeof(ControlHeader) + sizeof(Credentials);
+        if (capacity - used < length) {
+            message.flags |= MSG_CTRUNC;
+        } else {
+            ControlHeader header = {length, SOL_SOCKET, SCM_CREDENTIALS};
+            Credentials credentials = {1, 0, 0};
+            TRY(copy_to_user(UserOut<ControlHeader>(message.control + used), &header));
+            TRY(copy_to_user(UserOut<Credentials>(message.control + used + sizeof header),
+                             &credentials));
+            used += min(control_align(length), capacity - used);
+        }
+    }
+    if (!files || !files->count)
+        return used;
+    u64 room = capacity - used;
+    u64 fit = room < sizeof(ControlHeader) + sizeof(i32)
+                  ? 0
+                  : (room - sizeof(ControlHeader)) / sizeof(i32);
+    i32 fds[PassedFiles::MAX];
+    u32 installed = 0;
+    for (; installed < files->count && installed < fit; installed++) {
+        auto fd = current_process().fds.install(files->files[installed], 0, close_on_exec);
+        if (fd.is_error())
+            break;
+        fds[installed] = fd.value();
+    }
+    if (installed < files->count)
+        message.flags |= MSG_CTRUNC;
+    if (!installed)
+        return used;
+    ControlHeader header = {sizeof(ControlHeader) + installed * sizeof(i32), SOL_SOCKET,
+                            SCM_RIGHTS};
+    auto copied = copy_to_user(UserOut<ControlHeader>(message.control + used), &header);
+    if (!copied.is_error())
+        copied = copy_array_to_user(UserOut<i32>(message.control + used + sizeof header), fds,
+                                    installed);
+    if (copied.is_error()) {
+        for (u32 i = 0; i < installed; i++)
+            (void)current_process().fds.close(fds[i]);
+        return copied.error();
+    }
+    return used + min(control_align(header.length), room);
+}
+
+Result<u64> send_message_with(Socket* socket, const MessageHeader& message, int flags,
+                              PassedFiles** files);
+
 Result<u64> send_message(Socket* socket, const MessageHeader& message, int flags) {
+    PassedFiles* files = nullptr;
+    auto control = read_control(socket, message, &files);
+    if (control.is_error()) {
+        destroy(files);
+        return control.error();
+    }
+    auto result = send_message_with(socket, message, flags, &files);
+    destroy(files); // what was not queued
+    return result;
+}
+
+Result<u64> send_message_with(Socket* socket, const MessageHeader& message, int flags,
+                              PassedFiles** files) {
     SocketAddress to;
     bool has_to = message.name && message.name_length;
     if (has_to)
@@ -190,7 +344,7 @@ Result<u64> send_message(Socket* socket, const MessageHeader& message, int flags
             result = Errno::EMSGSIZE;
         } else if (message.iov_count <= 1 && !datagram) {
             result = send_from_user(socket, UserIn<u8>(message.iov_count ? vectors[0].base : 0),
-                                    total.value(), flags, has_to ? &to : nullptr);
+                                    total.value(), flags, has_to ? &to : nullptr, files);
         } else if (!bounce.ok()) {
             result = Errno::ENOMEM;
         } else {
@@ -203,7 +357,8 @@ Result<u64> send_message(Socket* socket, const MessageHeader& message, int flags
                 at += vectors[i].length;
             }
             if (!result.is_error()) {
-                auto sent = socket->send(bounce.data(), at, flags, has_to ? &to : nullptr);
+                auto sent = socket->send_with_files(bounce.data(), at, flags,
+                                                    has_to ? &to : nullptr, files);
                 if (sent.is_error() && sent.error() == Errno::EPIPE)
                     raise_sigpipe(flags);
                 result = sent.is_error() ? Result<u64>(sent.error()) : Result<u64>(sent.value());
@@ -217,7 +372,7 @@ Result<u64> send_message(Socket* socket, const MessageHeader& message, int flags
                 continue;
             int more = i + 1 < message.iov_count ? MSG_MORE : 0;
             auto sent = send_from_user(socket, UserIn<u8>(vectors[i].base), vectors[i].length,
-                                       flags | more, has_to ? &to : nullptr);
+                                       flags | more, has_to ? &to : nullptr, files);
             if (sent.is_error()) {
                 result = done ? Result<u64>(done) : sent;
                 break;
@@ -247,10 +402,14 @@ Result<u64> receive_message(Socket* socket, u64 message_pointer, int flags) {
     u64 size = datagram ? MAX_DATAGRAM_BUFFER : min(total.value(), BOUNCE_SIZE);
     Bounce bounce(size);
     SocketAddress from;
+    PassedFiles* files = nullptr;
+    bool close_on_exec = flags & MSG_CMSG_CLOEXEC;
+    flags &= ~MSG_CMSG_CLOEXEC;
     Result<u64> result = Errno::ENOMEM;
     if (bounce.ok()) {
-        auto got = socket->receive(bounce.data(), datagram ? size : min(total.value(), size),
-                                   flags | (datagram ? MSG_TRUNC : 0), &from);
+        auto got =
+            socket->receive_with_files(bounce.data(), datagram ? size : min(total.value(), size),
+                                       flags | (datagram ? MSG_TRUNC : 0), &from, &files);
         if (got.is_error()) {
             result = got.error();
         } else {
@@ -268,7 +427,13 @@ Result<u64> receive_message(Socket* socket, u64 message_pointer, int flags) {
                 at += n;
             }
             message.flags = (datagram && real > total.value()) ? MSG_TRUNC : 0;
-            message.control_length = 0; // no ancillary data from these families
+            if (!result.is_error()) {
+                auto control = write_control(socket, message, files, close_on_exec);
+                if (control.is_error())
+                    result = control.error();
+                else
+                    message.control_length = control.value();
+            }
             if (!result.is_error() && message.name) {
                 if (from.length == 0)
                     message.name_length = 0;
@@ -284,6 +449,7 @@ Result<u64> receive_message(Socket* socket, u64 message_pointer, int flags) {
                 result = Errno::EFAULT;
         }
     }
+    destroy(files);
     kfree(vectors);
     return result;
 }
@@ -312,6 +478,14 @@ Result<u64> sys_socket(int domain, int type, int protocol) {
             return Errno::ESOCKTNOSUPPORT;
         }
         break;
+    case AF_UNIX:
+        if (protocol != 0 && protocol != AF_UNIX)
+            return Errno::EPROTONOSUPPORT;
+        socket = TRY(unix_socket_create(kind == SOCK_RAW ? SOCK_DGRAM : kind));
+        break;
+    case AF_NETLINK:
+        socket = TRY(netlink_socket_create(kind, protocol));
+        break;
     default:
         return Errno::EAFNOSUPPORT;
     }
@@ -319,9 +493,35 @@ Result<u64> sys_socket(int domain, int type, int protocol) {
 }
 
 Result<u64> sys_socketpair(int domain, int type, int protocol, UserOut<i32> fds) {
-    if (domain == AF_INET || domain == AF_INET6)
+    int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return Errno::EINVAL;
+    if (domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK)
         return Errno::EOPNOTSUPP;
-    return Errno::EAFNOSUPPORT;
+    if (domain != AF_UNIX)
+        return Errno::EAFNOSUPPORT;
+    if (protocol != 0 && protocol != AF_UNIX)
+        return Errno::EPROTONOSUPPORT;
+    Socket* first;
+    Socket* second;
+    TRY(unix_socket_pair(kind == SOCK_RAW ? SOCK_DGRAM : kind, &first, &second));
+    auto first_fd = install_socket(first, type);
+    if (first_fd.is_error()) {
+        second->release();
+        return first_fd.error();
+    }
+    auto second_fd = install_socket(second, type);
+    if (second_fd.is_error()) {
+        (void)current_process().fds.close(int(first_fd.value()));
+        return second_fd.error();
+    }
+    i32 pair[2] = {i32(first_fd.value()), i32(second_fd.value())};
+    if (copy_array_to_user(fds, pair, 2).is_error()) {
+        (void)current_process().fds.close(pair[0]);
+        (void)current_process().fds.close(pair[1]);
+        return Errno::EFAULT;
+    }
+    return 0;
 }
 
 Result<u64> sys_bind(int fd, UserIn<u8> address, u32 length) {
@@ -410,8 +610,12 @@ Result<u64> sys_recvfrom(int fd, UserOut<u8> data, u64 length, int flags, u64 ad
     Socket* socket = TRY(socket_of(fd));
     SocketAddress from;
     u64 got = TRY(receive_into_user(socket, data, length, flags, address ? &from : nullptr));
-    if (address && from.length)
+    if (address && from.length) {
         TRY(address_to_user(from, address, length_pointer));
+    } else if (address && length_pointer) {
+        u32 none = 0; // an unnamed sender, or a stream: Linux reports an empty address
+        TRY(copy_to_user(UserOut<u32>(length_pointer), &none));
+    }
     return got;
 }
 

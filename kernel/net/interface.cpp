@@ -182,3 +182,75 @@ void interfaces_configure(const tfs::Value* manifest_root) {
                     interface.number, errno_name(enabled.error()));
     }
 }
+
+namespace {
+
+// The stack's interfaces in index order; returns how many (at most `capacity`).
+int sorted_interfaces(netif** out, int capacity) {
+    int count = 0;
+    netif* n;
+    NETIF_FOREACH(n) {
+        if (count == capacity)
+            break;
+        int at = count++;
+        while (at > 0 && netif_get_index(out[at - 1]) > netif_get_index(n)) {
+            out[at] = out[at - 1];
+            at--;
+        }
+        out[at] = n;
+    }
+    return count;
+}
+
+u8 prefix_length(u32 netmask_host_order) {
+    u8 bits = 0;
+    while (bits < 32 && (netmask_host_order & (0x80000000u >> bits)))
+        bits++;
+    return bits;
+}
+
+} // namespace
+
+int interface_count() {
+    StackCall call;
+    netif* all[MAX_INTERFACES + 1];
+    return sorted_interfaces(all, MAX_INTERFACES + 1);
+}
+
+bool interface_info(int position, InterfaceInfo* out) {
+    StackCall call;
+    netif* all[MAX_INTERFACES + 1];
+    int count = sorted_interfaces(all, MAX_INTERFACES + 1);
+    if (position < 0 || position >= count)
+        return false;
+    netif* n = all[position];
+    *out = InterfaceInfo();
+    out->index = netif_get_index(n);
+    out->loopback = n->name[0] == 'l' && n->name[1] == 'o';
+    if (out->loopback)
+        format(out->name, sizeof out->name, "lo");
+    else
+        format(out->name, sizeof out->name, "%c%c%u", n->name[0], n->name[1], n->num);
+    out->mac_length = out->loopback ? 0 : n->hwaddr_len;
+    memcpy(out->mac, n->hwaddr, min<size_t>(out->mac_length, sizeof out->mac));
+    out->mtu = out->loopback ? 65536 : n->mtu;
+    out->up = netif_is_up(n);
+    out->running = out->up && (out->loopback || netif_is_link_up(n));
+    out->broadcast = n->flags & NETIF_FLAG_BROADCAST;
+    out->multicast = !out->loopback && (n->flags & (NETIF_FLAG_IGMP | NETIF_FLAG_MLD6));
+    const ip4_addr_t* address = netif_ip4_addr(n);
+    if (!ip4_addr_isany(address)) {
+        out->has_ipv4 = true;
+        memcpy(out->ipv4, &address->addr, 4);
+        out->ipv4_prefix = prefix_length(lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(n))));
+    }
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES && out->ipv6_count < InterfaceInfo::MAX_IPV6; i++) {
+        if (!ip6_addr_isvalid(netif_ip6_addr_state(n, i)))
+            continue;
+        auto& entry = out->ipv6[out->ipv6_count++];
+        memcpy(entry.address, netif_ip6_addr(n, i)->addr, 16);
+        // Link-local and SLAAC addresses are /64; lwIP keeps no prefix length of its own.
+        entry.prefix = out->loopback ? 128 : 64;
+    }
+    return true;
+}

@@ -5,6 +5,7 @@
 
 #include "common/tfs/value.h"
 #include "lib/result.h"
+#include "lib/types.h"
 
 namespace virtio {
 class Transport;
@@ -13,3 +14,31 @@ class Transport;
 Result<void> interface_create(virtio::Transport* transport);
 // Applies the manifest's settings to every interface and brings them up.
 void interfaces_configure(const tfs::Value* manifest_root);
+
+// A read-only snapshot of one interface, as netlink (RTM_GETLINK/RTM_GETADDR) reports it.
+struct InterfaceInfo {
+    static constexpr int MAX_IPV6 = 3; // LWIP_IPV6_NUM_ADDRESSES
+    char name[16] = {};                // "lo", "en1", ...
+    int index = 0;                     // Linux ifindex: lo is 1, en1 2, ...
+    u8 mac[6] = {};
+    u8 mac_length = 0; // 0 for the loopback interface
+    u32 mtu = 0;
+    bool up = false;
+    bool running = false; // link up
+    bool loopback = false;
+    bool broadcast = false;
+    bool multicast = false;
+    bool has_ipv4 = false;
+    u8 ipv4[4] = {};
+    u8 ipv4_prefix = 0;
+    int ipv6_count = 0;
+    struct {
+        u8 address[16];
+        u8 prefix;
+    } ipv6[MAX_IPV6] = {};
+};
+// How many interfaces there are, loopback included.
+int interface_count();
+// The interface at `position` (0 .. interface_count() - 1) in index order; false past the end.
+// Enters the stack (a StackCall); may not be called from interrupt context.
+bool interface_info(int position, InterfaceInfo* out);

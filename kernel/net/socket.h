@@ -37,6 +37,18 @@ constexpr int IPPROTO_UDP = 17;
 constexpr int IPPROTO_IPV6 = 41;
 } // namespace socket_abi
 
+// Descriptors passed with SCM_RIGHTS: open file descriptions, each holding one reference that
+// the destructor drops. Travels with the data from sendmsg to the receiving socket's recvmsg.
+struct PassedFiles {
+    static constexpr u32 MAX = 253; // SCM_MAX_FD
+    OpenFile* files[MAX] = {};
+    u32 count = 0;
+    ~PassedFiles() {
+        for (u32 i = 0; i < count; i++)
+            open_file_release(files[i]);
+    }
+};
+
 // A socket address as the program passes it (struct sockaddr_*, at most sockaddr_storage).
 struct SocketAddress {
     static constexpr u32 CAPACITY = 128;
@@ -62,6 +74,19 @@ class Socket : public Inode {
     // `from` (may be nullptr) receives the sender's address; MSG_TRUNC makes it return the
     // datagram's real length.
     virtual Result<size_t> receive(u8* data, size_t length, int flags, SocketAddress* from) = 0;
+    // send()/receive() with descriptors (SCM_RIGHTS). A family that carries them (AF_UNIX) takes
+    // *files (setting it to nullptr) when the data is queued, and hands received ones back in
+    // *files. Other families refuse descriptors with EINVAL, as Linux does.
+    virtual Result<size_t> send_with_files(const u8* data, size_t length, int flags,
+                                           const SocketAddress* to, PassedFiles** files) {
+        if (files && *files)
+            return Errno::EINVAL;
+        return send(data, length, flags, to);
+    }
+    virtual Result<size_t> receive_with_files(u8* data, size_t length, int flags,
+                                              SocketAddress* from, PassedFiles** files) {
+        return receive(data, length, flags, from);
+    }
     virtual Result<void> shutdown(int) { return Errno::ENOTCONN; }
     virtual Result<void> local_address(SocketAddress*) { return Errno::EOPNOTSUPP; }
     virtual Result<void> peer_address(SocketAddress*) { return Errno::ENOTCONN; }
