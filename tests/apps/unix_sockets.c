@@ -80,6 +80,7 @@ struct rtattr {
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,156 @@ static void rights(void) {
     close(sv[1]);
 }
 
+/* Two descriptors at once, data after them not merged into the same read, MSG_PEEK handing out
+ * copies, and credentials with SO_PASSCRED. */
+static void more_rights(void) {
+    int sv[2], pipes[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    pipe(pipes);
+    char control[CMSG_SPACE(2 * sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct iovec v = {"AB", 2};
+    struct msghdr m = {0};
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    struct cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+    memcpy(CMSG_DATA(c), pipes, sizeof pipes);
+    sendmsg(sv[0], &m, 0);
+    write(sv[0], "CD", 2);
+    char buffer[16];
+    char received_control[256];
+    struct iovec r = {buffer, sizeof buffer};
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &r;
+    m.msg_iovlen = 1;
+    m.msg_control = received_control;
+    m.msg_controllen = sizeof received_control;
+    ssize_t peeked = recvmsg(sv[1], &m, MSG_PEEK);
+    c = CMSG_FIRSTHDR(&m);
+    int peek_fds[2] = {-1, -1};
+    if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(2 * sizeof(int)))
+        memcpy(peek_fds, CMSG_DATA(c), sizeof peek_fds);
+    check("scm_rights_peek", peeked == 2 && peek_fds[0] >= 0 && peek_fds[1] >= 0);
+    m.msg_controllen = sizeof received_control;
+    ssize_t n = recvmsg(sv[1], &m, 0);
+    c = CMSG_FIRSTHDR(&m);
+    int fds[2] = {-1, -1};
+    if (c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(2 * sizeof(int)))
+        memcpy(fds, CMSG_DATA(c), sizeof fds);
+    check("scm_rights_two_fds_end_read",
+          n == 2 && fds[0] >= 0 && fds[1] >= 0 && write(fds[1], "z", 1) == 1 &&
+              read(fds[0], buffer, 1) == 1 && buffer[0] == 'z' &&
+              read(sv[1], buffer, sizeof buffer) == 2 && memcmp(buffer, "CD", 2) == 0);
+    close(fds[0]);
+    close(fds[1]);
+    close(peek_fds[0]);
+    close(peek_fds[1]);
+    close(pipes[0]);
+    close(pipes[1]);
+    close(sv[0]);
+    close(sv[1]);
+
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    int one = 1;
+    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    send(sv[0], "x", 1, 0);
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &r;
+    m.msg_iovlen = 1;
+    m.msg_control = received_control;
+    m.msg_controllen = sizeof received_control;
+    n = recvmsg(sv[1], &m, 0);
+    c = CMSG_FIRSTHDR(&m);
+    struct ucred credentials = {0, 1, 1};
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
+        memcpy(&credentials, CMSG_DATA(c), sizeof credentials);
+    check("so_passcred", n == 1 && credentials.pid == getpid() && credentials.uid == getuid() &&
+                             credentials.gid == getgid());
+    close(sv[0]);
+    close(sv[1]);
+}
+
+/* Errors Linux gives for calls in the wrong state. */
+static void states(void) {
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    errno = 0;
+    check("listen_unbound_einval", listen(s, 1) == -1 && errno == EINVAL);
+    struct sockaddr_un a;
+    socklen_t length = abstract_address(&a, "ops-unix-states");
+    errno = 0;
+    check("bind_twice_einval", bind(s, (struct sockaddr*)&a, length) == 0 &&
+                                   bind(s, (struct sockaddr*)&a, length) == -1 && errno == EINVAL);
+    errno = 0;
+    check("accept_not_listening_einval", accept(s, NULL, NULL) == -1 && errno == EINVAL);
+    close(s);
+    int d = socket(AF_UNIX, SOCK_DGRAM, 0);
+    errno = 0;
+    check("dgram_listen_eopnotsupp", listen(d, 1) == -1 && errno == EOPNOTSUPP);
+    errno = 0;
+    check("dgram_send_unconnected_enotconn", send(d, "x", 1, 0) == -1 && errno == ENOTCONN);
+    close(d);
+
+    /* A socket connected elsewhere takes nothing from others. */
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    struct sockaddr_un b;
+    socklen_t b_length = abstract_address(&b, "ops-unix-peer");
+    int named = socket(AF_UNIX, SOCK_DGRAM, 0);
+    bind(named, (struct sockaddr*)&b, b_length);
+    int stranger = socket(AF_UNIX, SOCK_DGRAM, 0);
+    int target = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un t;
+    socklen_t t_length = abstract_address(&t, "ops-unix-target");
+    bind(target, (struct sockaddr*)&t, t_length);
+    connect(target, (struct sockaddr*)&b, b_length);
+    errno = 0;
+    check("dgram_connected_elsewhere_eperm",
+          sendto(stranger, "x", 1, 0, (struct sockaddr*)&t, t_length) == -1 && errno == EPERM);
+    close(target);
+    close(stranger);
+    close(named);
+    close(sv[0]);
+    close(sv[1]);
+
+    /* Closing with unread data resets the connection for the peer. */
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    write(sv[1], "unread", 6);
+    close(sv[0]);
+    char buffer[8];
+    errno = 0;
+    check("close_unread_econnreset", read(sv[1], buffer, sizeof buffer) == -1 &&
+                                         errno == ECONNRESET &&
+                                         read(sv[1], buffer, sizeof buffer) == 0);
+    close(sv[1]);
+
+    /* SEQPACKET through listen/accept keeps message boundaries. */
+    int server = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    length = abstract_address(&a, "ops-unix-seqpacket");
+    bind(server, (struct sockaddr*)&a, length);
+    listen(server, 4);
+    int client = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    connect(client, (struct sockaddr*)&a, length);
+    int accepted = accept(server, NULL, NULL);
+    errno = 0;
+    check("seqpacket_accept",
+          accepted >= 0 && send(client, "abc", 3, 0) == 3 && send(client, "de", 2, 0) == 2 &&
+              recv(accepted, buffer, sizeof buffer, 0) == 3 &&
+              recv(accepted, buffer, sizeof buffer, 0) == 2 &&
+              connect(client, (struct sockaddr*)&a, length) == -1 && errno == EISCONN);
+    close(accepted);
+    close(client);
+    close(server);
+    volatile uintptr_t unmapped = 8; /* hidden from the compiler's bounds warnings */
+    errno = 0;
+    check("socketpair_efault",
+          socketpair(AF_UNIX, SOCK_STREAM, 0, (int*)unmapped) == -1 && errno == EFAULT);
+}
+
 static void readiness(void) {
     int sv[2];
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv);
@@ -576,6 +727,8 @@ int main(int argc, char** argv) {
     pairs();
     named();
     rights();
+    more_rights();
+    states();
     readiness();
     netlink();
     interfaces(expect_en1);
