@@ -101,6 +101,11 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
                        "Bridge for --bridged, created when missing (default br0)")
         ->type_name("NAME")
         ->group(kNetwork);
+    command.add_option("--bridgeipaddress", flags.bridge_ip_address,
+                       "Host address of a bridge --bridged creates, e.g. 192.168.33.1/24 "
+                       "(default: none)")
+        ->type_name("A.B.C.D/N")
+        ->group(kNetwork);
 }
 
 void add_global_flags(CLI::App& app, Context& context) {
@@ -164,6 +169,8 @@ Config resolve_config(const BuildFlags& build, const RunFlags* run) {
         config.run.bridged = true;
     if (!run->tap_name.empty())
         config.run.tap_name = run->tap_name;
+    if (!run->bridge_ip_address.empty())
+        config.run.bridge_ip_address = run->bridge_ip_address;
     if (!run->bridge_name.empty()) {
         config.run.bridge_name = run->bridge_name;
         config.run.bridged = true;

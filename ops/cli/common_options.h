@@ -50,6 +50,7 @@ struct RunFlags {
     bool bridged = false;
     std::string tap_name;
     std::string bridge_name;
+    std::string bridge_ip_address;
 };
 
 void add_build_flags(CLI::App& command, BuildFlags& flags);

@@ -47,7 +47,8 @@ void run_config(Context& context, const Config& config, bool skip_build,
         tap.emplace(config.run.tap_name.empty() ? default_tap_name() : config.run.tap_name,
                     config.run.bridged ? (config.run.bridge_name.empty() ? kDefaultBridgeName
                                                                          : config.run.bridge_name)
-                                       : "");
+                                       : "",
+                    config.run.bridge_ip_address);
 
     StorePaths store = StorePaths::from_environment(context.environment);
     std::vector<AttachedVolume> volumes = volumes_to_attach(store, config);

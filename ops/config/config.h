@@ -38,6 +38,7 @@ struct RunConfig {
     bool bridged = false;                          // Bridged
     std::string bridge_name;                       // BridgeName (default br0 when bridged)
     std::string tap_name;                          // TapName (default: one per run)
+    std::string bridge_ip_address;                 // BridgeIPAddress ("A.B.C.D/N", new bridges)
     std::string ip_address;                        // IPAddress (empty: DHCP)
     std::string ipv6_address;                      // IPv6Address
     std::string gateway;                           // Gateway

@@ -321,6 +321,17 @@ void decode_run_config(const Decoder& d, const Value& value, const std::string& 
          [&](const Value& v, const std::string& p) { run.bridged = d.boolean(v, p); }},
         {"BridgeName", Support::Supported,
          [&](const Value& v, const std::string& p) { run.bridge_name = d.string(v, p); }},
+        {"BridgeIPAddress", Support::Supported,
+         [&](const Value& v, const std::string& p) {
+             run.bridge_ip_address = d.string(v, p);
+             if (!run.bridge_ip_address.empty()) {
+                 try {
+                     check_bridge_address(run.bridge_ip_address);
+                 } catch (const Error& e) {
+                     d.fail(v.position, e.what(), e.fix());
+                 }
+             }
+         }},
         {"TapName", Support::Supported,
          [&](const Value& v, const std::string& p) { run.tap_name = d.string(v, p); }},
         {"IPAddress", Support::Supported,
@@ -341,7 +352,7 @@ void decode_run_config(const Decoder& d, const Value& value, const std::string& 
          [&](const Value& v, const std::string& p) { run.image_name = d.string(v, p); }},
     };
     for (auto& field :
-         not_yet({"BridgeIPAddress", "Nics", "CanIPForward", "GPUs", "GPUType",
+         not_yet({"Nics", "CanIPForward", "GPUs", "GPUType",
                   "Vga", "Background", "BackgroundDetach", "AtExit", "QMP", "Mgmt", "Mounts",
                   "AttachVolumeOnInstanceCreate", "InstanceName", "InstanceGroup", "ShowDebug",
                   "ShowErrors", "ShowWarnings", "JSON", "VolumeSizeInGb", "ThreadsPerCore"}))

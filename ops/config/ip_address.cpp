@@ -62,6 +62,30 @@ std::optional<int> netmask_prefix(std::uint32_t netmask) {
     return prefix;
 }
 
+std::string check_bridge_address(const std::string& text) {
+    auto fail = [&] {
+        throw Error("invalid bridge address \"" + text +
+                        "\" for --bridgeipaddress (RunConfig.BridgeIPAddress)",
+                    "write it like 192.168.33.1/24 (a host address of the subnet, prefix 1-30)");
+    };
+    auto slash = text.find('/');
+    auto address = parse_ipv4(text.substr(0, slash));
+    int prefix = 24;
+    if (slash != std::string::npos) {
+        std::string digits = text.substr(slash + 1);
+        auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+        if (digits.empty() || digits.size() > 2 || error != std::errc() ||
+            end != digits.data() + digits.size())
+            fail();
+    }
+    if (!address || prefix < 1 || prefix > kMaxStaticPrefix)
+        fail();
+    std::uint32_t host_bits = ~std::uint32_t(0) >> prefix;
+    if ((*address & host_bits) == 0 || (*address & host_bits) == host_bits)
+        fail();
+    return format_ipv4(*address) + "/" + std::to_string(prefix);
+}
+
 StaticIpv4 check_static_ipv4(const std::string& address, const std::string& netmask,
                              const std::string& gateway) {
     if (address.empty()) {

@@ -34,6 +34,11 @@ struct StaticIpv4 {
     std::uint32_t broadcast() const { return network() | ~netmask; }
 };
 
+// Checks --bridgeipaddress (RunConfig.BridgeIPAddress): "A.B.C.D/N" or "A.B.C.D" (/24), prefix
+// 1-30, a host address of its subnet. Returns it with the prefix ("192.168.33.1/24"). Throws
+// ops::Error naming the flag.
+std::string check_bridge_address(const std::string& text);
+
 // Checks the --ip-address/--netmask/--gateway triple (empty strings: not given) and applies the
 // defaults. Throws ops::Error naming the flag and the config field when a value is not an
 // address, the netmask is not contiguous or leaves no room for a host, the address is the

@@ -71,6 +71,12 @@ void check_network_config(const RunConfig& run) {
         throw Error("invalid bridge name \"" + run.bridge_name +
                         "\" for --bridgename (RunConfig.BridgeName)",
                     "use 1-15 letters, digits, '_', '.' or '-'");
+    if (!run.bridge_ip_address.empty()) {
+        check_bridge_address(run.bridge_ip_address);
+        if (!run.bridged)
+            throw Error("--bridgeipaddress (RunConfig.BridgeIPAddress) needs --bridged",
+                        "add -b, or leave the address out");
+    }
     if (!run.bridge_name.empty() && run.bridge_name == run.tap_name)
         throw Error("the tap and the bridge are both named \"" + run.tap_name + "\"",
                     "give them different names");

@@ -78,7 +78,8 @@ TapHost TapHost::real() {
     return host;
 }
 
-TapSetup set_up_tap(const std::string& tap, const std::string& bridge, const TapHost& host) {
+TapSetup set_up_tap(const std::string& tap, const std::string& bridge, const TapHost& host,
+                    const std::string& bridge_address) {
     if (!host.tun_available())
         throw Error("/dev/net/tun does not exist, so QEMU cannot use a tap device",
                     "load the tun module (modprobe tun), or drop --bridged/--tapname to use "
@@ -111,6 +112,8 @@ TapSetup set_up_tap(const std::string& tap, const std::string& bridge, const Tap
                 if (!steps.exists(bridge)) // another ops created it meanwhile: use that one
                     throw;
             }
+            if (setup.created_bridge && !bridge_address.empty())
+                steps.run({"ip", "address", "add", bridge_address, "dev", bridge});
             steps.run({"ip", "link", "set", "dev", bridge, "up"});
         }
         if (!tap_exists) {
@@ -151,8 +154,9 @@ std::string tear_down_tap(const TapSetup& setup, const TapHost& host) {
     return failures;
 }
 
-HostTap::HostTap(const std::string& tap, const std::string& bridge, TapHost host)
-    : m_host(std::move(host)), m_setup(set_up_tap(tap, bridge, m_host)) {}
+HostTap::HostTap(const std::string& tap, const std::string& bridge,
+                 const std::string& bridge_address, TapHost host)
+    : m_host(std::move(host)), m_setup(set_up_tap(tap, bridge, m_host, bridge_address)) {}
 
 HostTap::~HostTap() {
     if (m_released)

@@ -35,7 +35,9 @@ struct TapHost {
 // May block up to kCommandTimeout per ip command. Throws ops::Error: no /dev/net/tun, something
 // to create without root/CAP_NET_ADMIN, the tap already in another bridge, or an ip command
 // failed (its output is quoted).
-TapSetup set_up_tap(const std::string& tap, const std::string& bridge, const TapHost& host);
+// `bridge_address` ("A.B.C.D/N", checked) is given to the bridge when ops creates it.
+TapSetup set_up_tap(const std::string& tap, const std::string& bridge, const TapHost& host,
+                    const std::string& bridge_address = "");
 
 // Undoes what `setup` says ops did: deletes a created tap (or detaches an attached one), then a
 // created bridge if no other interface is left in it. Never throws; returns the failures as
@@ -46,7 +48,8 @@ std::string tear_down_tap(const TapSetup& setup, const TapHost& host);
 // stderr as a warning) unless released.
 class HostTap {
   public:
-    HostTap(const std::string& tap, const std::string& bridge, TapHost host = TapHost::real());
+    HostTap(const std::string& tap, const std::string& bridge,
+            const std::string& bridge_address = "", TapHost host = TapHost::real());
     ~HostTap();
     HostTap(const HostTap&) = delete;
     HostTap& operator=(const HostTap&) = delete;

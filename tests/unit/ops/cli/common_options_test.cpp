@@ -180,6 +180,13 @@ TEST(CommonOptions, BridgeFlags) {
     EXPECT_EQ(config.run.tap_name, "tap4");
     EXPECT_NE(error_of({"app", "-t", "tap/0"}).find("invalid tap name \"tap/0\""),
               std::string::npos);
+    EXPECT_EQ(resolve({"app", "-b", "--bridgeipaddress", "10.7.0.1/24"}).run.bridge_ip_address,
+              "10.7.0.1/24");
+    EXPECT_NE(error_of({"app", "--bridgeipaddress", "10.7.0.1/24"}).find("needs --bridged"),
+              std::string::npos);
+    EXPECT_NE(error_of({"app", "-b", "--bridgeipaddress", "10.7.0.0/24"})
+                  .find("invalid bridge address"),
+              std::string::npos);
 }
 
 TEST(CommonOptions, ImageNames) {

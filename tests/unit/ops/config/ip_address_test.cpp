@@ -36,6 +36,14 @@ TEST(IpAddress, NetmaskPrefix) {
     EXPECT_FALSE(netmask_prefix(0x00ffffffu));
 }
 
+TEST(BridgeAddress, PrefixDefaultsTo24AndHostAddressesOnly) {
+    EXPECT_EQ(check_bridge_address("192.168.33.1"), "192.168.33.1/24");
+    EXPECT_EQ(check_bridge_address("10.9.0.254/16"), "10.9.0.254/16");
+    for (const char* bad : {"", "192.168.33.0/24", "192.168.33.255", "10.0.0.1/31", "10.0.0.1/0",
+                            "10.0.0.1/", "10.0.0.1/24x", "10.0.0/24", "10.0.0.1/100"})
+        EXPECT_THROW(check_bridge_address(bad), Error) << bad;
+}
+
 TEST(StaticIpv4, DefaultsFollowTheKernel) {
     StaticIpv4 a = check_static_ipv4("192.168.7.20", "", "");
     EXPECT_EQ(format_ipv4(a.netmask), "255.255.255.0");

@@ -107,6 +107,19 @@ TEST(Tap, CreatesTheBridgeAndTapAndRemovesBoth) {
     EXPECT_TRUE(fake.m_interfaces.empty());
 }
 
+TEST(Tap, ANewBridgeGetsTheAddressGivenButAnExistingOneIsLeftAlone) {
+    FakeTapHost fake;
+    TapHost host = fake.host();
+    set_up_tap("opstap1", "br0", host, "192.168.33.1/24");
+    EXPECT_EQ(fake.changes()[1], (Argv{"ip", "address", "add", "192.168.33.1/24", "dev", "br0"}));
+    FakeTapHost existing;
+    existing.m_interfaces = {"br0"};
+    TapHost existing_host = existing.host();
+    set_up_tap("opstap1", "br0", existing_host, "192.168.33.1/24");
+    for (const Argv& argv : existing.changes())
+        EXPECT_NE(argv[1], "address");
+}
+
 TEST(Tap, AnExistingBridgeIsUsedAndKept) {
     FakeTapHost fake;
     fake.m_interfaces = {"br0"};
@@ -197,13 +210,13 @@ TEST(Tap, AFailedStepUndoesTheEarlierOnes) {
 TEST(Tap, HostTapRemovesOnDestructionUnlessReleased) {
     FakeTapHost fake;
     {
-        HostTap tap("opstap1", "br0", fake.host());
+        HostTap tap("opstap1", "br0", "", fake.host());
         EXPECT_EQ(fake.m_interfaces, (std::set<std::string>{"br0", "opstap1"}));
     }
     EXPECT_TRUE(fake.m_interfaces.empty());
     TapSetup kept;
     {
-        HostTap tap("opstap1", "", fake.host());
+        HostTap tap("opstap1", "", "", fake.host());
         kept = tap.release();
     }
     EXPECT_EQ(fake.m_interfaces, (std::set<std::string>{"opstap1"}));
