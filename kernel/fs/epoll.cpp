@@ -13,6 +13,7 @@ struct Interest {
     u64 data;
     u32 last_ready;
     bool armed;
+    u64 seen_events; // the file's readiness_events() at the last report
 };
 
 class EpollInstance;
@@ -74,10 +75,13 @@ class EpollInstance final : public Inode {
             u32 wanted = it.events | poll_bits::ERR | poll_bits::HUP;
             u32 hits = ready & wanted;
             bool report = hits != 0;
+            u64 events = it.file->inode->readiness_events();
             if (report && (it.events & epoll_flags::EDGE))
-                report = (hits & ~it.last_ready) != 0;
-            if (consume)
+                report = (hits & ~it.last_ready) != 0 || events != it.seen_events;
+            if (consume) {
                 it.last_ready = hits;
+                it.seen_events = events;
+            }
             if (!report)
                 continue;
             out[n++] = EpollEvent{hits, it.data};
@@ -129,7 +133,8 @@ Result<void> epoll_control(Inode* epoll, int op, int fd, OpenFile* file, const E
     case ADD:
         if (existing)
             return Errno::EEXIST;
-        TRY(instance->add(Interest{fd, file, event.events, event.data, 0, true}));
+        TRY(instance->add(Interest{fd, file, event.events, event.data, 0, true,
+                                   file->inode->readiness_events()}));
         break;
     case DEL:
         if (!existing)
@@ -145,6 +150,7 @@ Result<void> epoll_control(Inode* epoll, int op, int fd, OpenFile* file, const E
         existing->data = event.data;
         existing->last_ready = 0;
         existing->armed = true;
+        existing->seen_events = file->inode->readiness_events();
         break;
     default:
         return Errno::EINVAL;

@@ -66,6 +66,10 @@ class Inode {
 
     // Readiness for poll/select/epoll, as EPOLL* bits (poll.h). Files are always ready.
     virtual u32 poll_events() { return 0x1 | 0x4; } // EPOLLIN | EPOLLOUT
+    // Counts readiness events (data or a connection arrived, space was freed, the peer closed):
+    // edge-triggered epoll reports a new event even when the level never dropped between two
+    // epoll_wait calls (the program drained it to EAGAIN in between, as it must with EPOLLET).
+    virtual u64 readiness_events() { return 0; }
     // Whether read()/write() would block now (the caller returns EAGAIN for O_NONBLOCK).
     virtual bool read_would_block() { return false; }
     virtual bool write_would_block() { return false; }

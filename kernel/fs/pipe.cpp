@@ -18,6 +18,7 @@ struct PipeBuffer {
     u64 size = 0; // bytes stored
     u32 readers = 1;
     u32 writers = 1;
+    u64 events = 0; // readiness events on either end (Inode::readiness_events)
     WaitQueue waiting;
 };
 
@@ -41,6 +42,7 @@ class PipeEnd final : public Inode {
             out[i] = b.data[(b.head + i) % PIPE_CAPACITY];
         b.head = (b.head + n) % PIPE_CAPACITY;
         b.size -= n;
+        b.events++;
         b.waiting.wake_all();
         poll_notify();
         return n;
@@ -68,6 +70,7 @@ class PipeEnd final : public Inode {
                 b.data[(tail + i) % PIPE_CAPACITY] = in[done + i];
             b.size += n;
             done += n;
+            b.events++;
             b.waiting.wake_all();
             poll_notify();
         }
@@ -81,6 +84,7 @@ class PipeEnd final : public Inode {
         return (b.size < PIPE_CAPACITY ? poll_bits::OUT | poll_bits::WRNORM : 0) |
                (b.readers ? 0 : poll_bits::ERR);
     }
+    u64 readiness_events() override { return m_buffer->events; }
     bool read_would_block() override { return m_reading && m_buffer->size == 0 && m_buffer->writers; }
     bool write_would_block() override {
         return !m_reading && m_buffer->readers && m_buffer->size == PIPE_CAPACITY;
@@ -89,6 +93,7 @@ class PipeEnd final : public Inode {
     void release() override {
         PipeBuffer& b = *m_buffer;
         (m_reading ? b.readers : b.writers)--;
+        b.events++;
         b.waiting.wake_all();
         poll_notify();
         // FIXME: free the buffer and both ends once neither is referenced (needs inode refcounts).
@@ -114,6 +119,7 @@ class EventCounter final : public Inode {
         u64 value = m_semaphore ? 1 : m_value;
         m_value -= value;
         memcpy(out, &value, 8);
+        m_events++;
         m_waiting.wake_all();
         poll_notify();
         return size_t(8);
@@ -131,6 +137,7 @@ class EventCounter final : public Inode {
                 return Errno::EINTR;
         }
         m_value += add;
+        m_events++;
         m_waiting.wake_all();
         poll_notify();
         return size_t(8);
@@ -140,11 +147,13 @@ class EventCounter final : public Inode {
         return (m_value ? poll_bits::IN | poll_bits::RDNORM : 0) |
                (m_value < ~0ull - 1 ? poll_bits::OUT | poll_bits::WRNORM : 0);
     }
+    u64 readiness_events() override { return m_events; }
     bool read_would_block() override { return m_value == 0; }
     bool write_would_block() override { return m_value == ~0ull - 1; }
 
   private:
     u64 m_value;
+    u64 m_events = 0;
     bool m_semaphore;
     WaitQueue m_waiting;
 };

@@ -81,6 +81,7 @@ Result<void> Socket::wait_for_change(u64 deadline_ns) {
 }
 
 void Socket::notify() {
+    m_readiness_events++;
     m_waiters.wake_all();
     poll_notify();
 }

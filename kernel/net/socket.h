@@ -109,6 +109,7 @@ class Socket : public Inode {
         return send(buffer, length, 0, nullptr);
     }
     u32 mode_bits() override { return 0777; }
+    u64 readiness_events() override { return m_readiness_events; }
     // FIONREAD (SIOCINQ).
     Result<u64> ioctl(u64 request, u64 argument) override;
 
@@ -126,6 +127,7 @@ class Socket : public Inode {
 
     OpenFile* m_file = nullptr;
     WaitQueue m_waiters;
+    u64 m_readiness_events = 0;
     u64 m_receive_timeout_ns = 0;
     u64 m_send_timeout_ns = 0;
     bool m_reuse_address = false;

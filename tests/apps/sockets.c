@@ -322,6 +322,52 @@ static void ipv6(void) {
     close(s);
 }
 
+/* Edge-triggered epoll reports each new connection or write even though the program drained
+ * the previous one (to EAGAIN) without an epoll_wait in between: the level never dropped. */
+static void epoll_edge_after_drain(void) {
+    unsigned short port;
+    int s = listener(&port);
+    fcntl(s, F_SETFL, O_NONBLOCK);
+    int ep = epoll_create1(0);
+    struct epoll_event event = {.events = EPOLLIN | EPOLLET, .data.fd = s};
+    epoll_ctl(ep, EPOLL_CTL_ADD, s, &event);
+    int reported = 0, clients[3];
+    for (int round = 0; round < 3; round++) {
+        clients[round] = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = loopback(port);
+        connect(clients[round], (struct sockaddr*)&a, sizeof a);
+        struct epoll_event got;
+        if (epoll_wait(ep, &got, 1, 2000) == 1)
+            reported++;
+        int c;
+        while ((c = accept(s, NULL, NULL)) >= 0)
+            close(c);
+    }
+    check("epoll_edge_each_connection", reported == 3);
+    for (int i = 0; i < 3; i++)
+        close(clients[i]);
+    close(s);
+
+    int p[2];
+    pipe2(p, O_NONBLOCK);
+    event.data.fd = p[0];
+    epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &event);
+    reported = 0;
+    for (int round = 0; round < 3; round++) {
+        write(p[1], "x", 1);
+        struct epoll_event got;
+        if (epoll_wait(ep, &got, 1, 2000) == 1)
+            reported++;
+        char byte;
+        while (read(p[0], &byte, 1) == 1) {
+        }
+    }
+    check("epoll_edge_each_pipe_write", reported == 3);
+    close(p[0]);
+    close(p[1]);
+    close(ep);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     check("socket_bad_family", socket(12345, SOCK_STREAM, 0) == -1 && errno == EAFNOSUPPORT);
@@ -331,6 +377,7 @@ int main(void) {
     tcp_accept_nonblocking_and_reset();
     udp();
     ipv6();
+    epoll_edge_after_drain();
     printf("sockets: %d failures\n", g_failures);
     return g_failures ? 1 : 0;
 }
