@@ -301,5 +301,56 @@ TEST(RunNetwork, BridgedInstanceKeepsItsTapUntilDeleted) {
     EXPECT_FALSE(ns.has_interface("opsibr0"));
 }
 
+// The whole bridged path: `ops network create` (bridge + dnsmasq) in a test-made namespace, a run
+// joining it through a tap, the kernel's DHCP client printing the lease dnsmasq handed out, and
+// the program answering HTTP from inside the namespace at that address.
+TEST(RunNetwork, BridgedGuestGetsALeaseFromTheNetworksDnsmasqAndAnswers) {
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "needs root to create a network namespace, a tap and a bridge";
+    std::string ip = find_tool("ip");
+    if (ip.empty() || ::access("/dev/net/tun", F_OK) != 0 || find_tool("dnsmasq").empty())
+        GTEST_SKIP() << "needs ip (iproute2), dnsmasq and /dev/net/tun";
+    Namespace ns(ip);
+    if (!ns.created())
+        GTEST_SKIP() << "ip netns add failed (no network namespaces here?)";
+
+    TempDir home;
+    RunOptions options;
+    options.ops_home = home.path();
+    options.prefix = {ip, "netns", "exec", ns.name()};
+    RunResult network = run_ops(
+        {"network", "create", "--bridgename", "opsdbr0", "--subnet", "10.98.7.0/24"}, options);
+    ASSERT_TRUE(network.exited && network.exit_code == 0) << network.describe();
+
+    std::string log = home.path() + "/ops.log";
+    std::string leased;
+    {
+        BackgroundOps ops(ip, ns,
+                          {"run", app("go-httpserver"), "-m", "256M", "--bridgename", "opsdbr0",
+                           "-t", "opsdtap0"},
+                          home.path(), log);
+        const std::string prefix = "assigned: 10.98.7.";
+        ASSERT_TRUE(wait_for([&] { return read_file(log).find(prefix) != std::string::npos; },
+                             std::chrono::seconds(60)))
+            << read_file(log);
+        std::string text = read_file(log);
+        std::size_t at = text.find(prefix) + std::string("assigned: ").size();
+        leased = text.substr(at, text.find_first_of("\r\n", at) - at);
+        ASSERT_TRUE(
+            wait_for([&] { return read_file(log).find("listening on :8080") != std::string::npos; },
+                     std::chrono::seconds(30)))
+            << read_file(log);
+        // bash's /dev/tcp: no HTTP client needed in the namespace.
+        std::string fetch = "bash -c 'exec 3<>/dev/tcp/" + leased +
+                            "/8080 && printf \"GET /quit HTTP/1.0\\r\\n\\r\\n\" >&3 && "
+                            "grep -q bye <&3'";
+        EXPECT_EQ(ns.run(fetch), 0) << "no HTTP answer from " << leased;
+        EXPECT_EQ(ops.wait(std::chrono::seconds(30)), 0) << read_file(log);
+    }
+    EXPECT_FALSE(ns.has_interface("opsdtap0"));
+    RunResult deleted = run_ops({"network", "delete", "opsdbr0"}, options);
+    EXPECT_EXIT_CODE(deleted, 0);
+}
+
 } // namespace
 } // namespace vm
