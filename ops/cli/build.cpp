@@ -6,6 +6,7 @@
 #include "ops/image/build.h"
 #include "ops/image/kernel.h"
 #include "ops/store/paths.h"
+#include "ops/volume/attach.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -16,9 +17,18 @@ namespace ops {
 void add_build_command(CLI::App& app, Context& context) {
     auto flags = std::make_shared<BuildFlags>();
     add_build_flags(app, *flags);
-    app.footer("Example:\n  ops build ./myapp -i myapp -c config.json");
-    app.callback([&context, flags] {
+    // The manifest's mounts: the image then mounts these volumes wherever it boots with them
+    // attached (ops instance create --mounts, ops run -s --mounts).
+    auto mounts = std::make_shared<std::vector<std::string>>();
+    app.add_option("--mounts", *mounts,
+                   "Mount a volume in the image: VOLUME:/PATH[:ro] (repeatable; overrides Mounts)")
+        ->type_name("VOLUME:/PATH[:ro]")
+        ->allow_extra_args(false);
+    app.footer("Example:\n  ops build ./myapp -i myapp -c config.json --mounts data:/data");
+    app.callback([&context, flags, mounts] {
         Config config = resolve_config(*flags, nullptr);
+        for (auto& [volume, target] : mounts_from_flags(*mounts))
+            config.mounts[volume] = target;
         StorePaths store = StorePaths::from_environment(context.environment);
         std::filesystem::path image = store.ensure_images() / image_name_for(config);
         std::filesystem::path kernel =

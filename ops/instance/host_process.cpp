@@ -157,6 +157,27 @@ int spawn_detached(const LaunchSpec& spec) {
     }
 }
 
+bool volume_locked_elsewhere(const std::filesystem::path& file, bool read_only) {
+    // QEMU's file-posix.c: RAW_LOCK_PERM_BASE 100, RAW_LOCK_SHARED_BASE 200, and the write
+    // permission is bit 1.
+    constexpr off_t kWriterByte = 100 + 1;
+    constexpr off_t kUnsharedWriteByte = 200 + 1;
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    auto locked = [fd](off_t byte) {
+        struct flock lock {};
+        lock.l_type = F_WRLCK;
+        lock.l_whence = SEEK_SET;
+        lock.l_start = byte;
+        lock.l_len = 1;
+        return ::fcntl(fd, F_OFD_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+    };
+    bool in_use = locked(kWriterByte) || (!read_only && locked(kUnsharedWriteByte));
+    ::close(fd);
+    return in_use;
+}
+
 std::optional<std::vector<std::string>> process_command_line(int pid) {
     if (pid <= 0)
         return std::nullopt;

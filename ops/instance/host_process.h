@@ -36,6 +36,12 @@ std::optional<std::vector<std::string>> process_command_line(int pid);
 // Copies a regular file keeping its holes (reflink when the filesystem can). Throws ops::Error.
 void copy_disk(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// Whether another process (a QEMU: an ops run, or an instance of another OPS_HOME) holds QEMU's
+// image lock on `file` so that attaching it now would be refused: for writing, any user of it;
+// read-only, a writer. Probes the OFD lock bytes QEMU uses (100 + permission: held, 200 +
+// permission: not shared) without taking a lock. False when it cannot tell.
+bool volume_locked_elsewhere(const std::filesystem::path& file, bool read_only);
+
 // The last `max_bytes` of a text file, for error messages ("" when unreadable).
 std::string file_tail(const std::filesystem::path& path, std::size_t max_bytes);
 

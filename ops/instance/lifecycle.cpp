@@ -7,6 +7,7 @@
 #include "ops/store/paths.h"
 #include "ops/vmm/exit_status.h"
 #include "ops/vmm/qemu_args.h"
+#include "ops/volume/attach.h"
 
 #include <csignal>
 #include <ctime>
@@ -19,6 +20,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kPollInterval{20};
 constexpr std::chrono::milliseconds kLogPollInterval{200};
+constexpr std::size_t kMaxQemuLogBytes = 64 * 1024;
 // Default names are <image>-<seconds>; more than this many creates in one second is a bug.
 constexpr int kMaxDefaultNameSuffix = 1000;
 
@@ -42,6 +44,37 @@ std::string short_hash(const std::string& text) {
     std::snprintf(buffer, sizeof buffer, "%08x", hash);
     return buffer;
 }
+
+// Two attachments of one volume file clash unless both are read-only (QEMU's shared lock).
+bool same_volume(const AttachedVolume& a, const AttachedVolume& b) {
+    if (a.read_only && b.read_only)
+        return false;
+    std::error_code error;
+    if (std::filesystem::equivalent(a.file, b.file, error))
+        return true;
+    return a.file.lexically_normal() == b.file.lexically_normal();
+}
+
+[[noreturn]] void volume_in_use(const AttachedVolume& volume) {
+    throw Error("volume " + volume_name_of(volume.file) + " (" + volume.file.string() +
+                    ") is in use by another QEMU, which holds its lock",
+                "stop the VM using it (an ops run, or an instance of another OPS_HOME) and try "
+                "again");
+}
+
+// QEMU refuses a disk another process holds ("Failed to get "write" lock ... Is another process
+// using the image [<file>]?"): one line naming the volume instead of QEMU's log.
+void rethrow_lock_failure(const std::string& text, const std::vector<AttachedVolume>& volumes) {
+    if (text.find("Failed to get") == std::string::npos || text.find("lock") == std::string::npos)
+        return;
+    for (const AttachedVolume& volume : volumes)
+        if (text.find(volume.file.string()) != std::string::npos)
+            volume_in_use(volume);
+}
+
+// QEMU opens its QMP socket before it realizes the disks, so a lock refusal can come just after
+// the start said it was up.
+constexpr std::chrono::milliseconds kVolumeLockGrace{500};
 
 [[noreturn]] void no_such_instance(const std::string& name) {
     throw Error("there is no instance named \"" + name + "\"", "see ops instance list");
@@ -70,6 +103,9 @@ ProcessControl ProcessControl::real() {
     };
     control.tear_down_tap = [](const TapSetup& setup) {
         return ops::tear_down_tap(setup, TapHost::real());
+    };
+    control.volume_locked_elsewhere = [](const AttachedVolume& volume) {
+        return ops::volume_locked_elsewhere(volume.file, volume.read_only);
     };
     return control;
 }
@@ -171,6 +207,30 @@ void Instances::check_ports_locked(const InstanceRecord& record) const {
                         "choose another port with -p");
 }
 
+void Instances::check_volumes_locked(const InstanceRecord& record) const {
+    if (record.volumes.empty())
+        return;
+    for (const std::string& other : m_registry.names()) {
+        if (other == record.name)
+            continue;
+        std::optional<InstanceRecord> other_record;
+        try {
+            other_record = m_registry.read(other);
+        } catch (const Error&) {
+            continue; // an unreadable record: QEMU's own lock still guards the file
+        }
+        if (!other_record || !is_running(*other_record))
+            continue;
+        for (const AttachedVolume& mine : record.volumes)
+            for (const AttachedVolume& theirs : other_record->volumes)
+                if (same_volume(mine, theirs))
+                    throw Error("volume " + volume_name_of(mine.file) +
+                                    " is already attached to running instance \"" + other + "\"",
+                                "stop that instance first (ops instance stop " + other +
+                                    "), or attach the volume read-only (:ro) in both");
+    }
+}
+
 void Instances::boot_locked(InstanceRecord& record, Accel accel) {
     const std::string& name = record.name;
     std::error_code ignored;
@@ -189,6 +249,14 @@ void Instances::boot_locked(InstanceRecord& record, Accel accel) {
     request.realtime_ns = realtime_ns_now();
     request.console_log = m_registry.console_log(name);
     request.qmp_socket = m_registry.qmp_socket(name);
+    for (const AttachedVolume& volume : record.volumes) {
+        std::error_code error;
+        if (!std::filesystem::is_regular_file(volume.file, error))
+            throw Error("volume " + volume_name_of(volume.file) + " of instance \"" + name +
+                            "\" is gone (" + volume.file.string() + ")",
+                        "recreate the instance without it (ops instance delete, then create)");
+    }
+    request.volumes = record.volumes;
     if (record.mac.empty())
         record.mac = random_guest_mac();  // a record from before MACs were kept
     request.network.mac = record.mac;
@@ -204,7 +272,29 @@ void Instances::boot_locked(InstanceRecord& record, Accel accel) {
     spec.argv = qemu_argv(request, m_registry.exit_channel(name));
     spec.qemu_log = m_registry.instance_directory(name) / "qemu.log";
     spec.qmp_socket = request.qmp_socket;
-    int pid = m_control.start(spec);
+    if (m_control.volume_locked_elsewhere)
+        for (const AttachedVolume& volume : record.volumes)
+            if (m_control.volume_locked_elsewhere(volume))
+                volume_in_use(volume);
+    int pid = 0;
+    try {
+        pid = m_control.start(spec);
+    } catch (const Error& error) {
+        rethrow_lock_failure(error.what(), record.volumes);
+        throw;
+    }
+    if (!record.volumes.empty()) {
+        auto deadline = std::chrono::steady_clock::now() + kVolumeLockGrace;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto command_line = m_control.command_line(pid);
+            if (!command_line || *command_line != spec.argv) {
+                std::string log = read_bounded(spec.qemu_log, kMaxQemuLogBytes).value_or("");
+                rethrow_lock_failure(log, record.volumes);
+                break; // ended for another reason: list shows it stopped, qemu.log says why
+            }
+            std::this_thread::sleep_for(kPollInterval);
+        }
+    }
 
     record.pid = pid;
     record.argv = spec.argv;
@@ -241,6 +331,7 @@ InstanceRecord Instances::create(const CreateInstanceRequest& request) {
     record.memory_mib = request.memory_mib;
     record.cpus = request.cpus;
     record.ports = request.ports;
+    record.volumes = request.volumes;
     record.created = unix_now();
     record.mac = random_guest_mac();
     if (request.use_tap) {
@@ -252,6 +343,7 @@ InstanceRecord Instances::create(const CreateInstanceRequest& request) {
         record.tap.bridge = request.bridge;
     }
     check_ports_locked(record);
+    check_volumes_locked(record);
 
     if (request.use_tap)
         record.tap = m_control.set_up_tap(record.tap.tap, record.tap.bridge);
@@ -296,6 +388,7 @@ InstanceRecord Instances::start(const std::string& name, Accel accel) {
                         std::to_string(current.record.pid) + ")",
                     "stop it first, or use ops instance reboot");
     check_ports_locked(current.record);
+    check_volumes_locked(current.record);
     if (!current.record.tap.tap.empty()) {
         // The tap is gone after a host reboot (or was deleted by hand): make it again, and
         // remember that delete must now remove what this start created too.

@@ -30,6 +30,9 @@ struct ProcessControl {
     // Bridged instances: hostnet/tap.h's set_up_tap and tear_down_tap on the real host.
     std::function<TapSetup(const std::string& tap, const std::string& bridge)> set_up_tap;
     std::function<std::string(const TapSetup& setup)> tear_down_tap;
+    // Whether a process outside these records holds a volume file's QEMU lock against this
+    // attachment (host_process.h volume_locked_elsewhere). May be empty: not checked.
+    std::function<bool(const AttachedVolume& volume)> volume_locked_elsewhere;
 
     static ProcessControl real();
 };
@@ -68,6 +71,8 @@ struct CreateInstanceRequest {
     std::string bridge;
     std::uint64_t memory_mib = kDefaultMemoryMib;
     unsigned cpus = 1;
+    // Data volumes (volume/attach.h), attached at every boot; the image's manifest mounts them.
+    std::vector<AttachedVolume> volumes;
     std::filesystem::path kernel;
     Accel accel = Accel::Tcg;
 };
@@ -84,7 +89,8 @@ public:
 
     // Reserves the name and ports, copies the image to the instance's disk and starts QEMU.
     // Throws ops::Error when the name exists, a host port is reserved by another instance or
-    // in use on 127.0.0.1, or QEMU fails (the instance is then not kept).
+    // in use on 127.0.0.1, a volume is attached to another running instance (unless both attach
+    // it read-only), or QEMU fails (the instance is then not kept).
     InstanceRecord create(const CreateInstanceRequest& request);
     // Every instance, sorted by name. Records whose pid is gone or belongs to another program
     // are reset to stopped (and saved) on the way.
@@ -111,6 +117,7 @@ private:
     InstanceStatus status_locked(const std::string& name, InstanceRecord record);
     bool is_running(const InstanceRecord& record) const;
     void check_ports_locked(const InstanceRecord& record) const;
+    void check_volumes_locked(const InstanceRecord& record) const;
     void boot_locked(InstanceRecord& record, Accel accel);
     bool wait_until_gone(const InstanceRecord& record, std::chrono::milliseconds timeout) const;
 

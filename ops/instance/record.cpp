@@ -50,6 +50,9 @@ std::string instance_record_to_json(const InstanceRecord& record) {
         ports.push_back({{"host", port.host},
                          {"guest", port.guest},
                          {"protocol", protocol_name(port.protocol)}});
+    json volumes = json::array();
+    for (const AttachedVolume& volume : record.volumes)
+        volumes.push_back({{"file", volume.file.string()}, {"read_only", volume.read_only}});
     json object = {
         {"version", kInstanceRecordVersion},
         {"name", record.name},
@@ -65,6 +68,7 @@ std::string instance_record_to_json(const InstanceRecord& record) {
         {"argv", record.argv},
         {"accel", record.accel},
         {"mac", record.mac},
+        {"volumes", volumes},
     };
     if (!record.tap.tap.empty())
         object["tap"] = {
@@ -120,6 +124,21 @@ InstanceRecord instance_record_from_json(std::string_view text, const std::files
         if (!is_valid_bridge_name(record.tap.tap) ||
             (!record.tap.bridge.empty() && !is_valid_bridge_name(record.tap.bridge)))
             bad_record(source, "invalid tap or bridge name");
+    }
+    // "volumes" came later too: records without it attach none.
+    if (object.contains("volumes")) {
+        json volumes = field<json>(object, "volumes", source);
+        if (!volumes.is_array())
+            bad_record(source, "\"volumes\" is not an array");
+        for (const json& volume : volumes) {
+            if (!volume.is_object())
+                bad_record(source, "a volume is not an object");
+            AttachedVolume attached{field<std::string>(volume, "file", source),
+                                    field<bool>(volume, "read_only", source)};
+            if (!attached.file.is_absolute())
+                bad_record(source, "a volume file is not an absolute path");
+            record.volumes.push_back(std::move(attached));
+        }
     }
     json ports = field<json>(object, "ports", source);
     if (!ports.is_array())

@@ -38,6 +38,8 @@ struct InstanceRecord {
     std::string mac;    // the guest NIC's MAC, kept across starts (stable DHCP leases)
     // Bridged instances: the tap (and bridge) create set up; tap.tap empty: QEMU's user network.
     TapSetup tap;
+    // Data volumes attached at every boot, in order (--mounts; the image's manifest mounts them).
+    std::vector<AttachedVolume> volumes;
 
     bool operator==(const InstanceRecord&) const = default;
 };

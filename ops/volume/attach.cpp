@@ -25,4 +25,25 @@ std::vector<AttachedVolume> volumes_to_attach(const StorePaths& store, const Con
     return volumes;
 }
 
+std::map<std::string, std::string> mounts_from_flags(const std::vector<std::string>& flags) {
+    std::map<std::string, std::string> mounts;
+    std::map<std::string, std::string> flagged; // volume -> the --mounts value that named it
+    for (const std::string& flag : flags) {
+        auto [volume, target] = parse_mount_flag(flag);
+        auto [it, fresh] = flagged.emplace(volume, flag);
+        if (!fresh)
+            throw Error("volume " + volume + " is attached twice (--mounts " + it->second +
+                            " and --mounts " + flag + ")",
+                        "mount each volume once");
+        mounts[volume] = target;
+    }
+    return mounts;
+}
+
+std::string volume_name_of(const std::filesystem::path& file) {
+    std::string name = file.filename().string();
+    auto colon = name.find(':');
+    return colon == std::string::npos ? name : name.substr(0, colon);
+}
+
 } // namespace ops

@@ -1,6 +1,6 @@
 // create.cpp: `ops instance create <image> [-i name] [-p ports] [--udp ports] [--bridged] [--tap
-// name] [--bridgename br] [-m mem] [--smp N]`: boot an image in the background
-// (ops/instance/lifecycle.h).
+// name] [--bridgename br] [-m mem] [--smp N] [--mounts VOLUME:/PATH[:ro]]`: boot an image in the
+// background (ops/instance/lifecycle.h).
 #include "ops/base/error.h"
 #include "ops/cli/commands.h"
 #include "ops/cli/context.h"
@@ -9,6 +9,7 @@
 #include "ops/config/size.h"
 #include "ops/hostnet/network.h"
 #include "ops/image/kernel.h"
+#include "ops/volume/attach.h"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -30,6 +31,7 @@ struct CreateCommand {
     std::string bridge;
     std::string memory;
     unsigned cpus = 1;
+    std::vector<std::string> mounts;
 };
 
 void create(const Context& context, const CreateCommand& command) {
@@ -57,6 +59,10 @@ void create(const Context& context, const CreateCommand& command) {
         }
     }
     request.cpus = command.cpus;
+    // Checked as ops run checks --mounts; the image's manifest says where each is mounted.
+    Config mounts;
+    mounts.mounts = mounts_from_flags(command.mounts);
+    request.volumes = volumes_to_attach(store, mounts);
     request.kernel = find_kernel(Config{}, context.environment, context.executable_directory);
     request.accel = instance_accel(context);
 
@@ -94,6 +100,11 @@ void add_instance_create_command(CLI::App& app, Context& context) {
     app.add_option("--smp", command->cpus, "Number of CPUs")
         ->type_name("N")
         ->check(CLI::Range(1u, kMaxCpus));
+    app.add_option("--mounts", command->mounts,
+                   "Attach a volume at every boot: VOLUME:/PATH[:ro] (repeatable; build the "
+                   "image with the same --mounts)")
+        ->type_name("VOLUME:/PATH[:ro]")
+        ->allow_extra_args(false);
     app.callback([&context, command] { create(context, *command); });
 }
 

@@ -3,6 +3,7 @@
 #include "ops/cli/commands.h"
 #include "ops/cli/context.h"
 #include "ops/cli/instance/instance_options.h"
+#include "ops/volume/attach.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -41,12 +42,18 @@ void list(const Context& context, bool json_output) {
             nlohmann::json ports = nlohmann::json::array();
             for (const PortForward& port : status.record.ports)
                 ports.push_back({{"host", port.host}, {"guest", port.guest}, {"protocol", protocol_name(port.protocol)}});
+            nlohmann::json volumes = nlohmann::json::array();
+            for (const AttachedVolume& volume : status.record.volumes)
+                volumes.push_back({{"volume", volume_name_of(volume.file)},
+                                   {"file", volume.file.string()},
+                                   {"read_only", volume.read_only}});
             nlohmann::json entry = {
                 {"name", status.record.name},
                 {"pid", status.record.pid},
                 {"status", instance_state_name(status.state)},
                 {"image", status.record.image.string()},
                 {"ports", ports},
+                {"volumes", volumes},
                 {"memory_mib", status.record.memory_mib},
                 {"cpus", status.record.cpus},
                 {"created", utc_time(status.record.created)},

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <csignal>
+#include <fcntl.h>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -32,8 +33,14 @@ public:
         control.start = [this](const LaunchSpec& spec) {
             std::lock_guard guard(m_mutex);
             if (m_fail_start)
-                throw Error("QEMU stopped while starting the instance: boom", "");
+                throw Error("QEMU stopped while starting the instance: " + m_fail_message, "");
             int pid = m_next_pid++;
+            if (!m_dies_with_log.empty()) {
+                // Up long enough to answer QMP, then gone, as QEMU refusing a disk lock.
+                std::ofstream(spec.qemu_log) << m_dies_with_log;
+                m_started.push_back(spec);
+                return pid;
+            }
             m_processes[pid] = spec.argv;
             m_started.push_back(spec);
             return pid;
@@ -64,6 +71,10 @@ public:
             m_torn_down.push_back(setup);
             return std::string();
         };
+        control.volume_locked_elsewhere = [this](const AttachedVolume& volume) {
+            std::lock_guard guard(m_mutex);
+            return m_locked_volumes.count(volume.file.string()) > 0;
+        };
         control.send_signal = [this](int pid, int signal) {
             std::lock_guard guard(m_mutex);
             m_signals.push_back(signal);
@@ -85,8 +96,16 @@ public:
         std::lock_guard guard(m_mutex);
         m_busy_ports.insert(port);
     }
-    void set_fail_start(bool fail) { m_fail_start = fail; }
+    void set_fail_start(bool fail, std::string message = "boom") {
+        m_fail_start = fail;
+        m_fail_message = std::move(message);
+    }
     void set_ignore_term(bool ignore) { m_ignore_term = ignore; }
+    void set_dies_with_log(std::string log) { m_dies_with_log = std::move(log); }
+    void set_locked_elsewhere(const fs::path& file) {
+        std::lock_guard guard(m_mutex);
+        m_locked_volumes.insert(file.string());
+    }
     std::vector<int> signals() {
         std::lock_guard guard(m_mutex);
         return m_signals;
@@ -118,6 +137,9 @@ private:
     std::vector<int> m_signals;
     std::vector<LaunchSpec> m_started;
     bool m_fail_start = false;
+    std::string m_fail_message = "boom";
+    std::string m_dies_with_log;
+    std::set<std::string> m_locked_volumes;
     bool m_ignore_term = false;
 };
 
@@ -463,6 +485,173 @@ TEST_F(InstanceLifecycle, FailedBootKeepsNothing) {
     EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "a"));
     m_host.set_fail_start(false);
     EXPECT_NO_THROW(instances().create(request("b", {{8080, 80}})));
+}
+
+// A volume file in the test's store: volumes/<name>:<uuid>.raw.
+fs::path make_volume(const fs::path& root, const std::string& name) {
+    fs::path file =
+        root / ".ops" / "volumes" / (name + ":01234567-89ab-cdef-0123-456789abcdef.raw");
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << "volume bytes";
+    return file;
+}
+
+TEST_F(InstanceLifecycle, VolumesAreRecordedAndAttachedAtEveryBoot) {
+    fs::path data = make_volume(m_root, "data");
+    fs::path logs = make_volume(m_root, "logs");
+    CreateInstanceRequest wanted = request("a");
+    wanted.volumes = {{data, false}, {logs, true}};
+    InstanceRecord record = instances().create(wanted);
+    EXPECT_EQ(record.volumes, wanted.volumes);
+    EXPECT_EQ(instances().registry().read("a")->volumes, wanted.volumes);
+    auto has = [](const std::vector<std::string>& argv, const std::string& value) {
+        return std::find(argv.begin(), argv.end(), value) != argv.end();
+    };
+    EXPECT_TRUE(has(record.argv, "file=" + data.string() + ",format=raw,if=none,id=vol0"));
+    EXPECT_TRUE(
+        has(record.argv, "file=" + logs.string() + ",format=raw,if=none,id=vol1,readonly=on"));
+    EXPECT_TRUE(has(record.argv, "virtio-blk-device,drive=vol1"));
+    // stop/start and reboot attach them again.
+    instances().stop("a");
+    InstanceRecord again = instances().start("a", Accel::Tcg);
+    EXPECT_TRUE(has(again.argv, "file=" + data.string() + ",format=raw,if=none,id=vol0"));
+    InstanceRecord rebooted = instances().reboot("a", Accel::Tcg);
+    EXPECT_TRUE(has(rebooted.argv, "virtio-blk-device,drive=vol1"));
+}
+
+TEST_F(InstanceLifecycle, VolumeAttachedToARunningInstanceIsRefused) {
+    fs::path data = make_volume(m_root, "data");
+    CreateInstanceRequest first = request("a");
+    first.volumes = {{data, false}};
+    instances().create(first);
+    CreateInstanceRequest second = request("b");
+    second.volumes = {{data, true}};
+    try {
+        instances().create(second);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("volume data is already attached to running "
+                                             "instance \"a\""),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "b"));
+    // A stopped instance holds nothing: b may use it, and then a cannot start.
+    instances().stop("a");
+    EXPECT_NO_THROW(instances().create(second));
+    EXPECT_THROW(instances().start("a", Accel::Tcg), Error);
+    EXPECT_EQ(instances().status("a").state, InstanceState::Stopped);
+}
+
+TEST_F(InstanceLifecycle, ReadOnlyEverywhereMayShareAVolume) {
+    fs::path data = make_volume(m_root, "data");
+    CreateInstanceRequest first = request("a");
+    first.volumes = {{data, true}};
+    instances().create(first);
+    CreateInstanceRequest second = request("b");
+    second.volumes = {{data, true}};
+    EXPECT_NO_THROW(instances().create(second));
+}
+
+TEST_F(InstanceLifecycle, QemuLockFailureIsOneClearLine) {
+    fs::path data = make_volume(m_root, "data");
+    m_host.set_fail_start(true, "qemu-system-x86_64: -drive file=" + data.string() +
+                                    ",format=raw,if=none,id=vol0: Failed to get \"write\" lock\n"
+                                    "Is another process using the image [" +
+                                    data.string() + "]?\n");
+    CreateInstanceRequest wanted = request("a");
+    wanted.volumes = {{data, false}};
+    try {
+        instances().create(wanted);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        std::string what = e.what();
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+        EXPECT_NE(what.find("volume data"), std::string::npos) << what;
+        EXPECT_NE(what.find("in use by another QEMU"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "a"));
+}
+
+TEST_F(InstanceLifecycle, QemuRefusingTheLockJustAfterStartingIsOneClearLine) {
+    fs::path data = make_volume(m_root, "data");
+    m_host.set_dies_with_log("qemu-system-x86_64: -device virtio-blk-device,drive=vol0: Failed "
+                             "to get \"write\" lock\nIs another process using the image [" +
+                             data.string() + "]?\n");
+    CreateInstanceRequest wanted = request("a");
+    wanted.volumes = {{data, false}};
+    try {
+        instances().create(wanted);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        std::string what = e.what();
+        EXPECT_NE(what.find("volume data (" + data.string() + ") is in use by another QEMU"),
+                  std::string::npos)
+            << what;
+    }
+    EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "a"));
+}
+
+TEST_F(InstanceLifecycle, VolumeLockedByAnotherProcessIsRefusedBeforeQemuStarts) {
+    fs::path data = make_volume(m_root, "data");
+    m_host.set_locked_elsewhere(data);
+    CreateInstanceRequest wanted = request("a");
+    wanted.volumes = {{data, false}};
+    try {
+        instances().create(wanted);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("is in use by another QEMU"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_TRUE(m_host.started().empty());
+    EXPECT_FALSE(fs::exists(m_root / ".ops" / "instances" / "a"));
+}
+
+TEST(VolumeLockedElsewhere, SeesQemusLockBytes) {
+    char pattern[] = "/tmp/ops-volume-lock-XXXXXX";
+    int fd = ::mkstemp(pattern);
+    ASSERT_GE(fd, 0);
+    fs::path file = pattern;
+    EXPECT_FALSE(volume_locked_elsewhere(file, false));
+    // A reader that does not share writing, as QEMU with readonly=on: byte 100 and 201.
+    auto hold = [](int descriptor, off_t byte) {
+        struct flock lock {};
+        lock.l_type = F_RDLCK;
+        lock.l_whence = SEEK_SET;
+        lock.l_start = byte;
+        lock.l_len = 1;
+        return ::fcntl(descriptor, F_OFD_SETLK, &lock) == 0;
+    };
+    int reader = ::open(pattern, O_RDONLY);
+    ASSERT_TRUE(hold(reader, 100) && hold(reader, 201));
+    EXPECT_TRUE(volume_locked_elsewhere(file, false));
+    EXPECT_FALSE(volume_locked_elsewhere(file, true));
+    ::close(reader);
+    int writer = ::open(pattern, O_RDWR);
+    ASSERT_TRUE(hold(writer, 100) && hold(writer, 101) && hold(writer, 201));
+    EXPECT_TRUE(volume_locked_elsewhere(file, true));
+    ::close(writer);
+    EXPECT_FALSE(volume_locked_elsewhere(file, false));
+    ::close(fd);
+    fs::remove(file);
+}
+
+TEST_F(InstanceLifecycle, AVolumeDeletedSinceIsAClearErrorAtStart) {
+    fs::path data = make_volume(m_root, "data");
+    CreateInstanceRequest wanted = request("a");
+    wanted.volumes = {{data, false}};
+    instances().create(wanted);
+    instances().stop("a");
+    fs::remove(data);
+    try {
+        instances().start("a", Accel::Tcg);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("volume data of instance \"a\" is gone"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST_F(InstanceLifecycle, LogsPrintTheConsole) {

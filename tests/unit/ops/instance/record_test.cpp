@@ -51,6 +51,42 @@ TEST(InstanceRecord, OlderRecordsWithoutMacTapOrProtocolStillRead) {
     EXPECT_EQ(instance_record_from_json(text, "x.json"), sample());
 }
 
+TEST(InstanceRecord, VolumesRoundTrip) {
+    InstanceRecord record = sample();
+    record.volumes = {{"/home/u/.ops/volumes/data:01234567-89ab-cdef-0123-456789abcdef.raw", false},
+                      {"/home/u/.ops/volumes/logs:11234567-89ab-cdef-0123-456789abcdef.raw", true}};
+    std::string text = instance_record_to_json(record);
+    EXPECT_NE(text.find("\"read_only\": true"), std::string::npos) << text;
+    EXPECT_EQ(instance_record_from_json(text, "x.json"), record);
+}
+
+TEST(InstanceRecord, OlderRecordsWithoutVolumesStillRead) {
+    std::string text = instance_record_to_json(sample());
+    const std::string field = ",\n  \"volumes\": []";
+    auto at = text.find(field);
+    ASSERT_NE(at, std::string::npos) << text;
+    text.erase(at, field.size());
+    EXPECT_EQ(text.find("volumes"), std::string::npos) << text;
+    InstanceRecord read = instance_record_from_json(text, "x.json");
+    EXPECT_TRUE(read.volumes.empty());
+    EXPECT_EQ(read, sample());
+}
+
+TEST(InstanceRecord, RejectsBadVolumes) {
+    InstanceRecord record = sample();
+    record.volumes = {{"relative/data.raw", false}};
+    EXPECT_THROW(instance_record_from_json(instance_record_to_json(record), "x"), Error);
+    std::string text = instance_record_to_json(sample());
+    for (const char* bad :
+         {"\"volumes\": {}", "\"volumes\": [1]", "\"volumes\": [{\"file\": \"/a\"}]",
+          "\"volumes\": [{\"file\": 3, \"read_only\": false}]"}) {
+        std::string changed = text;
+        changed.replace(changed.find("\"volumes\": []"), std::string("\"volumes\": []").size(),
+                        bad);
+        EXPECT_THROW(instance_record_from_json(changed, "x"), Error) << bad;
+    }
+}
+
 TEST(InstanceRecord, RejectsBadNetworkFields) {
     InstanceRecord record = sample();
     record.mac = "52:54:00:ab:cd:ef,x";
