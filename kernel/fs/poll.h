@@ -18,5 +18,10 @@ constexpr u32 RDHUP = 0x2000;
 
 // Wakes every thread waiting in poll_wait.
 void poll_notify();
-// Sleeps until poll_notify, the deadline (0 = none) or a signal.
-WakeReason poll_wait(u64 deadline_ns);
+// Counts poll_notify calls. A poller reads it before checking readiness and passes it to
+// poll_wait, which returns at once if a notification came in between: notifications also come
+// from interrupt handlers (network, timers), which can run between the check and the sleep.
+u64 poll_sequence();
+// Sleeps until poll_notify, the deadline (0 = none) or a signal; Woken at once when the sequence
+// moved past `sequence`.
+WakeReason poll_wait(u64 deadline_ns, u64 sequence);

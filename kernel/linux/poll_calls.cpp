@@ -74,10 +74,11 @@ class TemporaryMask {
 template <typename Scan>
 Result<u64> wait_for_readiness(u64 deadline, bool no_wait, Scan scan) {
     for (;;) {
+        u64 sequence = poll_sequence();
         u64 ready = TRY(scan());
         if (ready || no_wait)
             return ready;
-        WakeReason reason = poll_wait(deadline);
+        WakeReason reason = poll_wait(deadline, sequence);
         if (reason == WakeReason::Interrupted)
             return Errno::EINTR;
         if (reason == WakeReason::TimedOut)

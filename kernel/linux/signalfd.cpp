@@ -50,8 +50,12 @@ class SignalDescriptor final : public Inode {
         if (length < sizeof(SignalfdSiginfo))
             return Errno::EINVAL;
         Thread& t = *current_thread();
-        while (!(t.pending_signals & m_mask)) {
-            if (poll_wait(0) == WakeReason::Interrupted && (t.pending_signals & ~t.signal_mask & ~m_mask))
+        for (;;) {
+            u64 sequence = poll_sequence();
+            if (t.pending_signals & m_mask)
+                break;
+            if (poll_wait(0, sequence) == WakeReason::Interrupted &&
+                (t.pending_signals & ~t.signal_mask & ~m_mask))
                 return Errno::EINTR;
         }
         size_t done = 0;

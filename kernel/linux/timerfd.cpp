@@ -43,8 +43,11 @@ class TimerDescriptor final : public Inode {
         if (length < 8)
             return Errno::EINVAL;
         // A disarmed timer never expires: like Linux, a blocking read then waits forever.
-        while (m_expirations == 0) {
-            if (poll_wait(0) == WakeReason::Interrupted)
+        for (;;) {
+            u64 sequence = poll_sequence();
+            if (m_expirations)
+                break;
+            if (poll_wait(0, sequence) == WakeReason::Interrupted)
                 return Errno::EINTR;
         }
         u64 count = m_expirations;

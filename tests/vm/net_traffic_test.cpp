@@ -107,7 +107,7 @@ TEST(NetTraffic, TcpEchoOfHundredMebibytesIsByteExact) {
     std::uint16_t port = free_port();
     auto run = start_ops({"run", app("tcp_echo-static"), "-p", std::to_string(port), "-a",
                           std::to_string(port), "-a", "1"},
-                         RunOptions{.timeout = 120s});
+                         RunOptions{.cwd = {}, .timeout = 120s});
     // Connected once one byte comes back (before the guest listens QEMU closes the connection).
     int s = -1;
     auto deadline = Clock::now() + 45s;
@@ -245,7 +245,7 @@ TEST(NetTraffic, GuestFetchesFromTheHostByANameInShippedEtcHosts) {
     dir.write_file("config.json", R"({"Files": ["etc/hosts"]})");
     RunResult r = run_ops({"run", app("go-httpget"), "-c", "config.json", "-a",
                            "http://hostbox:" + std::to_string(server.port()) + "/page"},
-                          RunOptions{.cwd = dir.path()});
+                          RunOptions{.cwd = dir.path(), .timeout = 60s});
     EXPECT_EXIT_CODE(r, 0);
     EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"status 200", "hello from the host"}))
         << r.describe();

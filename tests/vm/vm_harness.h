@@ -85,10 +85,14 @@ std::vector<std::string> image_files(const std::string& ops_home);
 ::testing::AssertionResult no_line_starting_with(const std::vector<std::string>& lines,
                                                  const std::string& prefix);
 
-// Asserts a normal exit with `code`, printing all output otherwise.
+// Asserts a normal exit with `code`, printing all output otherwise. `result` is evaluated once
+// (EXPECT_EXIT_CODE(run_ops(...), 0) runs ops once); more can be streamed after it.
 #define EXPECT_EXIT_CODE(result, code)                                                             \
-    EXPECT_TRUE((result).exited && (result).exit_code == (code))                                   \
-        << "expected exit code " << (code) << "\n"                                                 \
-        << (result).describe()
+    switch (const auto& ops_exit_result_ = (result); 0)                                            \
+    case 0:                                                                                        \
+    default:                                                                                       \
+        EXPECT_TRUE(ops_exit_result_.exited && ops_exit_result_.exit_code == (code))               \
+            << "expected exit code " << (code) << "\n"                                             \
+            << ops_exit_result_.describe()
 
 } // namespace vm
