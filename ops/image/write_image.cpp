@@ -75,7 +75,7 @@ std::uint64_t image_file_size(const Config& config, std::uint64_t root_fs_offset
                               std::uint64_t root_bytes_used) {
     std::uint64_t needed = root_fs_offset + root_bytes_used;
     if (!config.base_volume_bytes)
-        return root_fs_offset + tfs::padded_fs_size(root_bytes_used);
+        return root_fs_offset + tfs::padded_fs_size(root_bytes_used) + kDefaultWritableRoomBytes;
     std::uint64_t wanted =
         (*config.base_volume_bytes + disk::kSectorSize - 1) / disk::kSectorSize * disk::kSectorSize;
     if (wanted < needed)

@@ -21,9 +21,12 @@ BuildResult write_image(const BuildRequest& request, const ImageOptions& options
 
 // The length of the image file for a root FS whose content needs `root_bytes_used` bytes
 // starting at `root_fs_offset`. With BaseVolumeSz: exactly that (rounded up to a whole sector),
-// or an ops::Error naming both sizes when the content does not fit. Without: the root FS gets at
-// least 1 MiB of free space, which the kernel needs before it can allocate (tfs.md 6.8), and is
-// a multiple of 512 KiB like Nanos mkfs images (tfs.md 7.4): tfs::padded_fs_size().
+// or an ops::Error naming both sizes when the content does not fit. Without: the 1 MiB the kernel
+// needs before it can allocate (tfs.md 6.8), rounded to 512 KiB like Nanos mkfs images (tfs.md
+// 7.4, tfs::padded_fs_size()), plus kDefaultWritableRoomBytes for the program's own files. The
+// file is sparse, so the room costs no disk space until it is written.
+inline constexpr std::uint64_t kDefaultWritableRoomBytes = 64ull << 20; // 64 MiB
+
 std::uint64_t image_file_size(const Config& config, std::uint64_t root_fs_offset,
                               std::uint64_t root_bytes_used);
 

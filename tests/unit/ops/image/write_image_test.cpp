@@ -331,12 +331,15 @@ TEST_F(WriteImageTest, TimeToBuildAOneMebibyteProgram) {
     EXPECT_EQ(ImageReader::file(image.root_fs(), "/big"), read_text(m_dir / "big"));
 }
 
-TEST(ImageFileSize, DefaultPadsToHalfMebibyteUnitsWithOneMebibyteFree) {
+TEST(ImageFileSize, DefaultPadsToHalfMebibyteUnitsWithOneMebibyteFreePlusWritableRoom) {
     Config config;
     const std::uint64_t offset = 12587520;
-    EXPECT_EQ(image_file_size(config, offset, 1025 * 512), offset + 2 * kMiB);
-    EXPECT_EQ(image_file_size(config, offset, 1 * kMiB), offset + 2 * kMiB);
-    EXPECT_EQ(image_file_size(config, offset, 1 * kMiB + 1), offset + 2 * kMiB + 512 * 1024);
+    const std::uint64_t room = kDefaultWritableRoomBytes;
+    EXPECT_EQ(room, 64 * kMiB);
+    EXPECT_EQ(image_file_size(config, offset, 1025 * 512), offset + 2 * kMiB + room);
+    EXPECT_EQ(image_file_size(config, offset, 1 * kMiB), offset + 2 * kMiB + room);
+    EXPECT_EQ(image_file_size(config, offset, 1 * kMiB + 1),
+              offset + 2 * kMiB + 512 * 1024 + room);
     config.base_volume_bytes = 100 * kMiB;
     EXPECT_EQ(image_file_size(config, offset, 1 * kMiB), 100 * kMiB);
     config.base_volume_bytes = 100 * kMiB + 1; // rounded up to a whole sector
