@@ -13,6 +13,7 @@
 #include "linux/signals.h"
 #include "linux/syscalls.h"
 #include "mm/heap.h"
+#include "mm/kernel_buffer.h"
 
 using namespace linux_flags;
 
@@ -21,17 +22,6 @@ namespace {
 constexpr u64 BOUNCE_SIZE = 64 * KiB;    // bytes moved per step between user and a file
 constexpr int MAX_IO_VECTORS = 1024;     // IOV_MAX
 constexpr u64 MAX_IO_BYTES = 0x7ffff000; // Linux caps one read/write at this (MAX_RW_COUNT)
-
-class KernelBuffer {
-  public:
-    explicit KernelBuffer(u64 size) : m_data(static_cast<u8*>(kmalloc(size))) {}
-    ~KernelBuffer() { kfree(m_data); }
-    u8* data() { return m_data; }
-    bool ok() const { return m_data; }
-
-  private:
-    u8* m_data;
-};
 
 Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 count) {
     if (file->inode->is_directory())
