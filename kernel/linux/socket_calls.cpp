@@ -7,13 +7,16 @@
 #include "linux/process.h"
 #include "linux/signals.h"
 #include "linux/syscalls.h"
+#include "linux/time_values.h"
 #include "linux/user_memory.h"
 #include "mm/heap.h"
+#include "mm/kernel_buffer.h"
 #include "net/netlink_socket.h"
 #include "net/socket.h"
 #include "net/tcp_socket.h"
 #include "net/udp_socket.h"
 #include "net/unix_socket.h"
+#include "time/clock.h"
 
 namespace {
 
@@ -72,17 +75,6 @@ struct Credentials {
     i32 pid;
     u32 uid;
     u32 gid;
-};
-
-class Bounce {
-  public:
-    explicit Bounce(u64 size) : m_data(static_cast<u8*>(kmalloc(size ? size : 1))) {}
-    ~Bounce() { kfree(m_data); }
-    u8* data() { return m_data; }
-    bool ok() const { return m_data; }
-
-  private:
-    u8* m_data;
 };
 
 Result<Socket*> socket_of(int fd, OpenFile** file_out = nullptr) {
@@ -144,7 +136,7 @@ Result<u64> send_from_user(Socket* socket, UserIn<u8> data, u64 length, int flag
     bool datagram = socket->socket_type() != SOCK_STREAM;
     if (datagram && length > MAX_DATAGRAM_BUFFER)
         return Errno::EMSGSIZE;
-    Bounce bounce(min(length, datagram ? MAX_DATAGRAM_BUFFER : BOUNCE_SIZE));
+    KernelBuffer bounce(min(length, datagram ? MAX_DATAGRAM_BUFFER : BOUNCE_SIZE));
     if (!bounce.ok())
         return Errno::ENOMEM;
     u64 done = 0;
@@ -172,7 +164,7 @@ Result<u64> receive_into_user(Socket* socket, UserOut<u8> data, u64 length, int 
     bool datagram = socket->socket_type() != SOCK_STREAM;
     // A datagram is taken whole, so the buffer must hold the largest one we may be handed.
     u64 size = datagram ? MAX_DATAGRAM_BUFFER : min(length, BOUNCE_SIZE);
-    Bounce bounce(size);
+    KernelBuffer bounce(size);
     if (!bounce.ok())
         return Errno::ENOMEM;
     u64 got = TRY(socket->receive(bounce.data(), datagram ? min(length, size) : size, flags, from));
@@ -204,7 +196,7 @@ Result<void> read_control(Socket* socket, const MessageHeader& message, PassedFi
         return {};
     if (message.control_length > MAX_CONTROL)
         return Errno::ENOBUFS;
-    Bounce control(message.control_length);
+    KernelBuffer control(message.control_length);
     if (!control.ok())
         return Errno::ENOMEM;
     TRY(copy_array_from_user(control.data(), UserIn<u8>(message.control), message.control_length));
@@ -339,7 +331,7 @@ Result<u64> send_message_with(Socket* socket, const MessageHeader& message, int 
     bool datagram = socket->socket_type() != SOCK_STREAM;
     if (datagram || message.iov_count <= 1) {
         // One piece: gather it (a datagram must go out whole).
-        Bounce bounce(min(total.value(), datagram ? MAX_DATAGRAM_BUFFER : total.value()));
+        KernelBuffer bounce(min(total.value(), datagram ? MAX_DATAGRAM_BUFFER : total.value()));
         if (datagram && total.value() > MAX_DATAGRAM_BUFFER) {
             result = Errno::EMSGSIZE;
         } else if (message.iov_count <= 1 && !datagram) {
@@ -400,7 +392,7 @@ Result<u64> receive_message(Socket* socket, u64 message_pointer, int flags) {
     }
     bool datagram = socket->socket_type() != SOCK_STREAM;
     u64 size = datagram ? MAX_DATAGRAM_BUFFER : min(total.value(), BOUNCE_SIZE);
-    Bounce bounce(size);
+    KernelBuffer bounce(size);
     SocketAddress from;
     PassedFiles* files = nullptr;
     bool close_on_exec = flags & MSG_CMSG_CLOEXEC;
@@ -651,9 +643,17 @@ Result<u64> sys_sendmmsg(int fd, u64 messages, u32 count, int flags) {
 Result<u64> sys_recvmmsg(int fd, u64 messages, u32 count, int flags, u64 timeout) {
     Socket* socket = TRY(socket_of(fd));
     constexpr int MSG_WAITFORONE = 0x10000;
+    // recvmmsg(2): the timeout is checked after each datagram (a blocking receive is not cut
+    // short by it), and then recvmmsg returns what it has.
+    u64 deadline = 0;
+    if (timeout)
+        deadline =
+            deadline_after(monotonic_ns(), TRY(copy_timespec_ns(UserIn<LinuxTimespec>(timeout))));
     count = min<u32>(count, MAX_IOVECS);
     u32 received = 0;
     for (; received < count; received++) {
+        if (received && deadline && monotonic_ns() >= deadline)
+            break;
         u64 at = messages + u64(received) * sizeof(MultiMessageHeader);
         int these = flags & ~MSG_WAITFORONE;
         if (received && (flags & MSG_WAITFORONE))
@@ -663,6 +663,12 @@ Result<u64> sys_recvmmsg(int fd, u64 messages, u32 count, int flags, u64 timeout
             return received ? Result<u64>(received) : Result<u64>(result.error());
         u32 length = u32(result.value());
         TRY(copy_to_user(UserOut<u32>(at + offsetof(MultiMessageHeader, length)), &length));
+    }
+    if (timeout) { // Linux writes back what is left of the timeout
+        u64 now = monotonic_ns();
+        u64 left = deadline > now ? deadline - now : 0;
+        LinuxTimespec rest = {i64(left / NS_PER_SECOND), i64(left % NS_PER_SECOND)};
+        TRY(copy_to_user(UserOut<LinuxTimespec>(timeout), &rest));
     }
     return received;
 }

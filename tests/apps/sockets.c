@@ -278,6 +278,22 @@ static void udp(void) {
     got = recvmsg(a, &message, 0);
     check("udp_recvmsg", got == 9 && memcmp(buffer, "connected", 9) == 0 &&
                              message.msg_namelen == sizeof from && from.sin_port == b_address.sin_port);
+    /* recvmmsg checks its timeout after each datagram: an expired one stops after the first. */
+    sendto(b, "m1", 2, 0, (struct sockaddr*)&address, sizeof address);
+    sendto(b, "m2", 2, 0, (struct sockaddr*)&address, sizeof address);
+    char m1[8], m2[8];
+    struct iovec v1 = {m1, sizeof m1}, v2 = {m2, sizeof m2};
+    struct mmsghdr batch[2];
+    memset(batch, 0, sizeof batch);
+    batch[0].msg_hdr.msg_iov = &v1;
+    batch[0].msg_hdr.msg_iovlen = 1;
+    batch[1].msg_hdr.msg_iov = &v2;
+    batch[1].msg_hdr.msg_iovlen = 1;
+    struct timespec expired = {0, 0};
+    int first = recvmmsg(a, batch, 2, 0, &expired);
+    int second = recvmmsg(a, batch + 1, 1, MSG_DONTWAIT, NULL);
+    check("udp_recvmmsg_timeout", first == 1 && batch[0].msg_len == 2 && memcmp(m1, "m1", 2) == 0 &&
+                                      second == 1 && memcmp(m2, "m2", 2) == 0);
     check("udp_nothing_eagain", recv(a, buffer, sizeof buffer, MSG_DONTWAIT) == -1 && errno == EAGAIN);
     close(a);
     close(b);

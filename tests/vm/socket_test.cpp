@@ -36,6 +36,7 @@ TEST_P(Sockets, LoopbackTcpUdpAndEdgeCases) {
                                                    "ok udp_sendto_recvfrom",
                                                    "ok udp_msg_trunc",
                                                    "ok udp_recvmsg",
+                                                   "ok udp_recvmmsg_timeout",
                                                    "ok udp_nothing_eagain",
                                                    "ok ipv6_dual_stack_listen",
                                                    "ok ipv6_v4_mapped_peer",
