@@ -137,12 +137,10 @@ Result<void> Socket::set_option(int level, int name, const u8* value, u32 length
         return {};
     }
     case SO_DONTROUTE:
-    case SO_OOBINLINE:
     case SO_PRIORITY:
-    case SO_RCVLOWAT:
-    case SO_TIMESTAMP_OLD:
         // Accepted and without effect here, as on a Linux host with a single route and no
-        // queueing disciplines; the value is checked like Linux does.
+        // queueing disciplines; the value is checked like Linux does. Options whose effect we
+        // do not provide (SO_RCVLOWAT, SO_TIMESTAMP, out-of-band data) give ENOPROTOOPT.
         TRY(int_value(value, length));
         return {};
     default:
@@ -175,7 +173,7 @@ Result<u32> Socket::get_option(int level, int name, u8* value, u32 capacity) {
         return put_int(value, capacity, int(m_receive_buffer));
     case SO_RCVLOWAT:
     case SO_SNDLOWAT:
-        return put_int(value, capacity, 1);
+        return put_int(value, capacity, 1); // Linux's defaults, and what we do
     case SO_LINGER: {
         int linger[2] = {m_linger_seconds >= 0, m_linger_seconds >= 0 ? m_linger_seconds : 0};
         return put(value, capacity, linger, sizeof linger);
@@ -193,7 +191,7 @@ Result<u32> Socket::get_option(int level, int name, u8* value, u32 capacity) {
     case SO_OOBINLINE:
     case SO_PRIORITY:
     case SO_TIMESTAMP_OLD:
-        return put_int(value, capacity, 0);
+        return put_int(value, capacity, 0); // all off, which is what we do
     default:
         return Errno::ENOPROTOOPT;
     }

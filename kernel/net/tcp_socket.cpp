@@ -149,6 +149,7 @@ class TcpSocket final : public Socket {
     TcpSocket* m_pending_next = nullptr;
     int m_pending_count = 0;
     int m_backlog = 0;
+    int m_max_segment = 0; // TCP_MAXSEG, 0: the negotiated MSS
     int m_keepalive_idle = 7200, m_keepalive_interval = 75, m_keepalive_count = 9;
 };
 
@@ -177,6 +178,9 @@ void TcpSocket::adopt(tcp_pcb* pcb) {
 void TcpSocket::apply_options() {
     if (!m_pcb || m_state == State::Listening)
         return;
+    // TCP_MAXSEG caps the segments we send once the connection has its negotiated MSS.
+    if (m_max_segment && m_state == State::Connected && m_pcb->mss > m_max_segment)
+        m_pcb->mss = u16(m_max_segment);
     if (m_nodelay)
         tcp_nagle_disable(m_pcb);
     else
@@ -247,6 +251,7 @@ err_t TcpSocket::on_accept(void* arg, tcp_pcb* pcb, err_t err) {
     child->m_receive_timeout_ns = listener->m_receive_timeout_ns;
     child->m_send_timeout_ns = listener->m_send_timeout_ns;
     child->m_linger_seconds = listener->m_linger_seconds;
+    child->m_max_segment = listener->m_max_segment;
     child->m_state = State::Connected;
     child->adopt(pcb);
     tcp_backlog_delayed(pcb); // counts against the backlog until accept() takes it
@@ -265,6 +270,7 @@ err_t TcpSocket::on_connected(void* arg, tcp_pcb*, err_t err) {
     if (!socket)
         return ERR_OK;
     socket->m_state = err == ERR_OK ? State::Connected : State::Closed;
+    socket->apply_options();
     if (err != ERR_OK)
         socket->m_error = errno_for(err);
     socket->notify();
@@ -600,10 +606,16 @@ Result<void> TcpSocket::set_option(int level, int name, const u8* value, u32 len
              : name == TCP_KEEPINTVL ? m_keepalive_interval
                                      : m_keepalive_count) = v;
             break;
-        case TCP_QUICKACK:
         case TCP_MAXSEG:
+            if (v < 88 || v > 32767) // Linux's bounds
+                return Errno::EINVAL;
+            m_max_segment = v;
+            break;
+        case TCP_QUICKACK:
         case TCP_FASTOPEN:
-            break; // hints Linux may also ignore; lwIP acknowledges promptly anyway
+            // Hints: Linux may also ignore them (quick ACK mode ends by itself; a listener
+            // without fast-open cookies serves every client the normal way).
+            break;
         default:
             return Errno::ENOPROTOOPT;
         }
@@ -653,7 +665,9 @@ Result<u32> TcpSocket::get_option(int level, int name, u8* value, u32 capacity) 
             return put_int(value, capacity, m_nodelay);
         case TCP_MAXSEG:
             return put_int(value, capacity,
-                           m_pcb && m_state == State::Connected ? m_pcb->mss : TCP_MSS);
+                           m_pcb && m_state == State::Connected ? m_pcb->mss
+                           : m_max_segment                      ? m_max_segment
+                                                                : TCP_MSS);
         case TCP_KEEPIDLE:
             return put_int(value, capacity, m_keepalive_idle);
         case TCP_KEEPINTVL:

@@ -201,8 +201,17 @@ static void tcp_accept_nonblocking_and_reset(void) {
     check("tcp_accept_eagain", accept4(s, NULL, NULL, SOCK_CLOEXEC) == -1 && errno == EAGAIN);
 
     int c = socket(AF_INET, SOCK_STREAM, 0);
+    int segment = 536, too_small = 10;
+    check("tcp_maxseg_bounds",
+          setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &too_small, sizeof too_small) == -1 &&
+              errno == EINVAL &&
+              setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &segment, sizeof segment) == 0);
     struct sockaddr_in a = loopback(port);
     connect(c, (struct sockaddr*)&a, sizeof a);
+    int effective = 0;
+    socklen_t effective_length = sizeof effective;
+    getsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &effective, &effective_length);
+    check("tcp_maxseg_applies", effective > 0 && effective <= 536);
     struct pollfd pfd = {s, POLLIN, 0};
     check("tcp_listener_readable", poll(&pfd, 1, 2000) == 1 && (pfd.revents & POLLIN));
     struct sockaddr_in peer;

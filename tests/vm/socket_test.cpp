@@ -29,6 +29,8 @@ TEST_P(Sockets, LoopbackTcpUdpAndEdgeCases) {
                                                    "ok tcp_so_error_refused",
                                                    "ok tcp_so_error_cleared",
                                                    "ok tcp_accept_eagain",
+                                                   "ok tcp_maxseg_bounds",
+                                                   "ok tcp_maxseg_applies",
                                                    "ok tcp_accept4_flags",
                                                    "ok tcp_read_nonblocking_eagain",
                                                    "ok tcp_epoll_in",
