@@ -75,3 +75,38 @@ linux_initramfs() {
     cp "$program" "$dir/hello"
     (cd "$dir" && printf 'init\nhello\n' | cpio -o -H newc --quiet) >"$dir.cpio"
 }
+
+# pack_modules DIR KVER MODULE...: copy the named modules of /lib/modules/KVER into DIR/modules
+# as NN-name.ko (decompressed), numbered in the given order, for linux_init/net_init.c to load.
+pack_modules() {
+    local dir=$1 kver=$2 i=10 m f
+    shift 2
+    mkdir -p "$dir/modules"
+    for m in "$@"; do
+        f=$(find "/lib/modules/$kver" -name "$m.ko*" | head -1)
+        [ -n "$f" ] || { echo "bench: module $m.ko not found under /lib/modules/$kver" >&2; exit 1; }
+        case $f in
+        *.xz) xz -dc "$f" >"$dir/modules/$i-$m.ko" ;;
+        *.zst) zstd -qdc "$f" >"$dir/modules/$i-$m.ko" ;;
+        *) cp "$f" "$dir/modules/$i-$m.ko" ;;
+        esac
+        i=$((i + 10))
+    done
+}
+
+# write_doc_section TITLE BLOCK: put the Markdown file BLOCK into docs/benchmarks.md as the
+# section "## TITLE" (replacing an earlier one, up to the next "## " heading; else appended).
+write_doc_section() {
+    local title=$1 block=$2 doc out
+    doc="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/docs/benchmarks.md"
+    out=$(mktemp)
+    awk -v blockfile="$block" -v heading="## $title" '
+        function emit() { while ((getline l < blockfile) > 0) print l; close(blockfile) }
+        $0 == heading { skipping = 1; done = 1; emit(); next }
+        skipping && /^## / { skipping = 0; print "" }
+        !skipping { print }
+        END { if (!done) { print ""; emit() } }' "$doc" >"$out"
+    cp "$out" "$doc"
+    rm -f "$out"
+    echo "bench: wrote the section \"$title\" into docs/benchmarks.md" >&2
+}

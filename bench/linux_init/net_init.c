@@ -1,4 +1,4 @@
-/* /init for the Linux comparison guest of bench/http.sh (the networking benchmark).
+/* /init for the Linux comparison guests of bench/http.sh (networking) and bench/fileio.sh (files).
  * Debian's kernel has virtio-mmio and virtio-net as modules and no IP autoconfiguration
  * (CONFIG_IP_PNP is off, so the kernel's ip= parameter does nothing), so this init:
  *   1. loads the modules the script packed as /modules/NN-name.ko, in name order, with
@@ -7,7 +7,10 @@
  *   2. configures the first non-loopback interface from the environment the kernel gives /init
  *      (the -append words NET_IP=A.B.C.D NET_MASK=A.B.C.D [NET_GW=A.B.C.D]) and brings it and
  *      lo up (ioctl SIOCSIFADDR/SIOCSIFNETMASK/SIOCSIFFLAGS, SIOCADDRT for the gateway);
- *   3. runs /hello (fork + execve), waits for it, then stops QEMU through isa-debug-exit
+ *   3. with DISK_MOUNT=/dev/NAME in that environment (bench/fileio.sh), mounts devtmpfs on /dev,
+ *      waits up to 5 s for the disk's node and mounts it (ext4) on /mnt, which becomes the
+ *      working directory of /hello;
+ *   4. runs /hello (fork + execve), waits for it, then stops QEMU through isa-debug-exit
  *      (port 0xf4), as linux_init/init.c does. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -126,11 +129,27 @@ static void configure_network(void) {
     close(s);
 }
 
+static void mount_disk(void) {
+    const char *disk = getenv("DISK_MOUNT");
+    if (!disk) return;
+    mkdir("/dev", 0755);
+    if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) < 0) { perror("init: mount /dev"); return; }
+    struct stat st;
+    for (int tries = 0; tries < 500 && stat(disk, &st) < 0; tries++) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    mkdir("/mnt", 0755);
+    if (mount(disk, "/mnt", "ext4", 0, NULL) < 0) { fprintf(stderr, "init: mount %s: %s\n", disk, strerror(errno)); return; }
+    if (chdir("/mnt") < 0) perror("init: chdir /mnt");
+}
+
 int main(void) {
     read_mmio_params();
     if (getenv("NET_DEBUG")) printf("init: virtio_mmio parameters: %s\n", mmio_params);
     load_modules();
     configure_network();
+    mount_disk();
     pid_t pid = fork();
     if (pid == 0) {
         char *argv[] = {"/hello", 0};
