@@ -1,6 +1,8 @@
 // syscall_dispatch.cpp: handle_syscall, called by syscall_entry.S. Converts registers to each
 // handler's typed arguments, turns Result errors into -errno in rax, and does --trace output
-// (so handlers never trace themselves).
+// (so handlers never trace themselves). Calls that read only the calling thread's or immutable
+// state run without the big kernel lock (the lock-free fast path below).
+#include "arch/x86_64/per_cpu.h"
 #include "arch/x86_64/trap_frame.h"
 #include "lib/format.h"
 #include "linux/abi/syscall_names.h"
@@ -9,7 +11,6 @@
 #include "linux/syscalls.h"
 #include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
-#include "arch/x86_64/per_cpu.h"
 #include "time/clock.h"
 #include <utility>
 
@@ -46,15 +47,37 @@ Result<u64> thunk(const u64* args) {
 using Thunk = Result<u64> (*)(const u64*);
 constexpr unsigned TABLE_SIZE = 512;
 
+// Calls that run without the big kernel lock: they read only the calling thread's own fields,
+// the CPU they run on, immutable identity or the clock, and touch user memory only through the
+// copy helpers (a page fault takes the lock itself). Anything that reads or changes shared
+// kernel state (other threads, files, memory maps, signal dispositions) stays locked.
+constexpr u16 LOCK_FREE_SYSCALLS[] = {
+    39,  // getpid
+    110, // getppid
+    186, // gettid
+    102, // getuid
+    107, // geteuid
+    104, // getgid
+    108, // getegid
+    309, // getcpu
+    228, // clock_gettime
+    229, // clock_getres
+    96,  // gettimeofday
+    201, // time
+};
+
 struct Table {
     Thunk entries[TABLE_SIZE] = {};
     const char* names[TABLE_SIZE] = {};
+    bool lock_free[TABLE_SIZE] = {};
     constexpr Table() {
 #define REGISTER(number, name)                                                                     \
     entries[number] = &thunk<&sys_##name>;                                                         \
     names[number] = #name;
         ENUMERATE_SYSCALLS(REGISTER)
 #undef REGISTER
+        for (u16 number : LOCK_FREE_SYSCALLS)
+            lock_free[number] = entries[number] != nullptr;
     }
 };
 constexpr Table g_table;
@@ -65,14 +88,14 @@ bool g_reported[TABLE_SIZE];
 // select, epoll_wait, sigtimedwait) and sigsuspend/pause return EINTR regardless.
 bool restartable(u64 number, const u64* args) {
     switch (number) {
-    case 0:   // read
-    case 1:   // write
-    case 19:  // readv
-    case 20:  // writev
-    case 17:  // pread64
-    case 18:  // pwrite64
+    case 0:  // read
+    case 1:  // write
+    case 19: // readv
+    case 20: // writev
+    case 17: // pread64
+    case 18: // pwrite64
         return true;
-    case 202: { // futex: only FUTEX_WAIT(_BITSET) without a timeout
+    case 202: {                       // futex: only FUTEX_WAIT(_BITSET) without a timeout
         u64 op = args[1] & ~0x180ull; // without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
         return (op == 0 || op == 9) && args[3] == 0;
     }
@@ -114,7 +137,7 @@ void handle_syscall_locked(TrapFrame* frame) {
     // handler (signals.cpp rewinds to the syscall instruction), as Linux does.
     current_thread()->restartable_syscall =
         result.is_error() && result.error() == Errno::EINTR && restartable(number, args) ? number
-                                                                                        : ~0ull;
+                                                                                         : ~0ull;
     if (process.trace_all) {
         u64 now_us = monotonic_ns() / 1000;
         if (result.is_error())
@@ -129,9 +152,32 @@ void handle_syscall_locked(TrapFrame* frame) {
     on_return_to_user(frame);
 }
 
+// Whether the way back to user mode has work that needs the kernel lock: a reschedule, a
+// signal to deliver, or a mask to restore. Read without the lock: a signal posted by another
+// CPU after this check comes with a reschedule IPI, taken as soon as user mode enables
+// interrupts, and its handler delivers the signal.
+bool return_needs_work(Thread* self) {
+    return this_cpu().need_resched || (self->pending_signals & ~self->signal_mask) != 0 ||
+           self->has_saved_mask;
+}
+
 } // namespace
 
 extern "C" void handle_syscall(TrapFrame* frame) {
+    u64 number = frame->rax;
+    if (number < TABLE_SIZE && g_table.lock_free[number] && !current_process().trace_all) {
+        const u64 args[6] = {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9};
+        Thread* self = current_thread();
+        self->user_frame = frame;
+        Result<u64> result = g_table.entries[number](args);
+        frame->rax = result.is_error() ? u64(-i64(result.error())) : result.value();
+        if (!return_needs_work(self))
+            return;
+        kernel_lock_acquire();
+        on_return_to_user(frame);
+        kernel_lock_release();
+        return;
+    }
     kernel_lock_acquire();
     handle_syscall_locked(frame);
     kernel_lock_release();

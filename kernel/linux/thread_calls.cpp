@@ -1,6 +1,7 @@
 // thread_calls.cpp: clone/clone3 for threads (no new processes: there is no fork), futex,
 // thread exit, tid bookkeeping and yielding. The mechanisms live in sched/.
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/per_cpu.h"
 #include "lib/format.h"
 #include "linux/abi/structs.h"
 #include "linux/process.h"
@@ -76,13 +77,20 @@ Result<u64> deadline_of(u64 timeout, bool absolute, bool realtime) {
 
 bool wake_op_compare(u32 cmp, i32 old, i32 arg) {
     switch (cmp) {
-    case 0: return old == arg;
-    case 1: return old != arg;
-    case 2: return old < arg;
-    case 3: return old <= arg;
-    case 4: return old > arg;
-    case 5: return old >= arg;
-    default: return false;
+    case 0:
+        return old == arg;
+    case 1:
+        return old != arg;
+    case 2:
+        return old < arg;
+    case 3:
+        return old <= arg;
+    case 4:
+        return old > arg;
+    case 5:
+        return old >= arg;
+    default:
+        return false;
     }
 }
 
@@ -97,14 +105,17 @@ Result<u64> sys_clone3(UserIn<u8> user_args, u64 size) {
     if (size < CLONE_ARGS_SIZE_VER0 || size > 4096)
         return Errno::EINVAL;
     CloneArgs args = {};
-    TRY(copy_array_from_user(reinterpret_cast<u8*>(&args), user_args, min<u64>(size, sizeof(args))));
+    TRY(copy_array_from_user(reinterpret_cast<u8*>(&args), user_args,
+                             min<u64>(size, sizeof(args))));
     if (args.exit_signal || args.set_tid || args.set_tid_size || args.cgroup)
         return Errno::EINVAL;
     u64 stack = args.stack ? args.stack + args.stack_size : 0;
     return create_thread(args.flags, stack, args.parent_tid, args.child_tid, args.tls);
 }
 
-Result<u64> sys_exit(int) { thread_exit_current(); }
+Result<u64> sys_exit(int) {
+    thread_exit_current();
+}
 
 Result<u64> sys_futex(u64 address, int op, u32 value, u64 timeout, u64 address2, u32 value3) {
     constexpr int WAIT = 0, WAKE = 1, REQUEUE = 3, CMP_REQUEUE = 4, WAKE_OP = 5, WAIT_BITSET = 9,
@@ -115,8 +126,7 @@ Result<u64> sys_futex(u64 address, int op, u32 value, u64 timeout, u64 address2,
     case WAIT:
     case WAIT_BITSET: {
         u32 bitset = command == WAIT ? FUTEX_BITSET_MATCH_ANY : value3;
-        u64 deadline =
-            TRY(deadline_of(timeout, command == WAIT_BITSET, op & CLOCK_REALTIME_FLAG));
+        u64 deadline = TRY(deadline_of(timeout, command == WAIT_BITSET, op & CLOCK_REALTIME_FLAG));
         return futex_wait(address, value, deadline, bitset);
     }
     case WAKE:
@@ -146,12 +156,23 @@ Result<u64> sys_futex(u64 address, int op, u32 value, u64 timeout, u64 address2,
         TRY(copy_from_user(&old, UserIn<i32>(address2)));
         i32 next;
         switch (encoded_op & 7) {
-        case 0: next = oparg; break;
-        case 1: next = old + oparg; break;
-        case 2: next = old | oparg; break;
-        case 3: next = old & ~oparg; break;
-        case 4: next = old ^ oparg; break;
-        default: return Errno::ENOSYS;
+        case 0:
+            next = oparg;
+            break;
+        case 1:
+            next = old + oparg;
+            break;
+        case 2:
+            next = old | oparg;
+            break;
+        case 3:
+            next = old & ~oparg;
+            break;
+        case 4:
+            next = old ^ oparg;
+            break;
+        default:
+            return Errno::ENOSYS;
         }
         TRY(copy_to_user(UserOut<i32>(address2), &next));
         u64 woken = futex_wake(address, value, FUTEX_BITSET_MATCH_ANY);
@@ -164,7 +185,9 @@ Result<u64> sys_futex(u64 address, int op, u32 value, u64 timeout, u64 address2,
     }
 }
 
-Result<u64> sys_gettid() { return current_thread()->tid; }
+Result<u64> sys_gettid() {
+    return current_thread()->tid;
+}
 
 Result<u64> sys_set_tid_address(u64 address) {
     current_thread()->clear_child_tid = address;
@@ -196,8 +219,9 @@ Result<u64> sys_sched_yield() {
 
 Result<u64> sys_getcpu(UserOut<u32> cpu, UserOut<u32> node, u64) {
     u32 zero = 0;
+    u32 index = this_cpu().index; // may be stale by the time the caller reads it, as on Linux
     if (!cpu.is_null())
-        TRY(copy_to_user(cpu, &zero));
+        TRY(copy_to_user(cpu, &index));
     if (!node.is_null())
         TRY(copy_to_user(node, &zero));
     return 0;
