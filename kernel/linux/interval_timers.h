@@ -1,7 +1,7 @@
 // interval_timers.h: the program's timers that end in a signal: setitimer/alarm (one each of
-// ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF) and POSIX timers (timer_create). All count wall
-// time: in a unikernel a running program has the CPU, so virtual and profiling time are
-// approximated by real time (documented in docs/kernel.md).
+// ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF) and POSIX timers (timer_create). ITIMER_REAL and
+// POSIX timers count wall time (POSIX timers on the CPU-time clocks too, as an upper bound);
+// ITIMER_VIRTUAL counts the program's user CPU time and ITIMER_PROF its user and system time.
 #pragma once
 
 #include "lib/result.h"
@@ -22,13 +22,14 @@ Result<void> itimer_get(int which, LinuxItimerval* out);
 
 struct PosixTimerRequest {
     int clock;
-    int notify;    // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
+    int notify; // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
     int signo;
     u64 value;     // sigval
     u64 thread_id; // for SIGEV_THREAD_ID
 };
 Result<int> posix_timer_create(const PosixTimerRequest& request);
-Result<void> posix_timer_set(int id, bool absolute, const LinuxItimerspec& value, LinuxItimerspec* old);
+Result<void> posix_timer_set(int id, bool absolute, const LinuxItimerspec& value,
+                             LinuxItimerspec* old);
 Result<void> posix_timer_get(int id, LinuxItimerspec* out);
 Result<int> posix_timer_overrun(int id);
 Result<void> posix_timer_delete(int id);

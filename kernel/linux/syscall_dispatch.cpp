@@ -9,6 +9,7 @@
 #include "linux/process.h"
 #include "linux/syscall_list.h"
 #include "linux/syscalls.h"
+#include "sched/cpu_time.h"
 #include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
@@ -179,6 +180,8 @@ extern "C" void handle_syscall(TrapFrame* frame) {
         return;
     }
     kernel_lock_acquire();
+    cpu_time_enter_kernel();
     handle_syscall_locked(frame);
+    cpu_time_leave_kernel();
     kernel_lock_release();
 }

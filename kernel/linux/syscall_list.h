@@ -29,6 +29,8 @@
     /* time_calls.cpp */                                                                           \
     S(35, nanosleep) S(96, gettimeofday) S(201, time) S(228, clock_gettime)                      \
     S(229, clock_getres) S(230, clock_nanosleep)                                                   \
+    /* cpu_time_calls.cpp */                                                                       \
+    S(98, getrusage) S(100, times)                                                                 \
     /* thread_calls.cpp */                                                                         \
     S(56, clone) S(435, clone3) S(274, get_robust_list) S(202, futex) S(309, getcpu)                                       \
     /* poll_calls.cpp */                                                                           \

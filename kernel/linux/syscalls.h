@@ -123,6 +123,9 @@ Result<u64> sys_getcpu(UserOut<u32> cpu, UserOut<u32> node, u64 cache);
 
 // time_calls.cpp
 Result<u64> sys_clock_gettime(int clock, UserOut<LinuxTimespec> out);
+// cpu_time_calls.cpp
+Result<u64> sys_getrusage(int who, UserOut<u8> usage);
+Result<u64> sys_times(UserOut<u8> tms);
 Result<u64> sys_clock_getres(int clock, UserOut<LinuxTimespec> out);
 Result<u64> sys_gettimeofday(UserOut<LinuxTimeval> out, u64 timezone);
 Result<u64> sys_time(UserOut<i64> out);

@@ -2,6 +2,7 @@
 #include "linux/abi/structs.h"
 #include "linux/syscalls.h"
 #include "linux/time_values.h"
+#include "sched/cpu_time.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
 
@@ -21,11 +22,15 @@ Result<u64> now_for(int clock) {
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
-    // CPU time: the program has the CPU whenever it is not sleeping, so monotonic time is a
-    // close upper bound until the scheduler accounts it.
-    case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID:
         return monotonic_ns();
+    case CLOCK_PROCESS_CPUTIME_ID: { // user + system time (sched/cpu_time.h)
+        CpuTimes times = process_cpu_times();
+        return times.user_ns + times.system_ns;
+    }
+    case CLOCK_THREAD_CPUTIME_ID: {
+        CpuTimes times = thread_cpu_times(current_thread());
+        return times.user_ns + times.system_ns;
+    }
     default:
         return Errno::EINVAL;
     }

@@ -1,6 +1,7 @@
-// scheduler.cpp: one run queue shared by all CPUs (under the kernel lock), a per-CPU idle
-// thread, the timer list for deadlines, and the thread switch (user FS/GS base and FPU
-// registers are saved and restored here, eagerly).
+// scheduler.cpp: a run queue per CPU (each with its own interrupt-safe spinlock), a per-CPU idle
+// thread, wake-up placement (the thread's last CPU, else an idle one, woken by IPI), stealing
+// by a CPU whose queue is empty, and the thread switch (user FS/GS base and FPU registers are
+// saved and restored here, eagerly).
 #include "sched/scheduler.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
@@ -11,37 +12,70 @@
 #include "dev/interrupts.h"
 #include "linux/signals.h"
 #include "mm/heap.h"
+#include "sched/cpu_time.h"
 #include "sched/kernel_lock.h"
+#include "sched/spin_lock.h"
 #include "time/clock.h"
 
 extern "C" void switch_context(u64* save_rsp, u64 next_rsp);
 
 namespace {
 
-IntrusiveList<Thread, &Thread::run_node> g_run_queue;
+using ThreadList = IntrusiveList<Thread, &Thread::run_node>;
+
+// One CPU's runnable threads. `length` is read without the lock for placement decisions.
+struct RunQueue {
+    SpinLock lock;
+    ThreadList threads;
+    u32 length = 0;
+};
+
+RunQueue g_run_queues[MAX_CPUS];
+
+RunQueue& queue_of(u32 cpu) {
+    return g_run_queues[cpu];
+}
+bool queue_has_work(u32 cpu) {
+    return __atomic_load_n(&queue_of(cpu).length, __ATOMIC_ACQUIRE);
+}
+bool allowed_on(const Thread* t, u32 cpu) {
+    return t->affinity & (1ull << cpu);
+}
+bool cpu_is_idle(u32 cpu) {
+    return __atomic_load_n(&cpu_block(cpu).idle, __ATOMIC_SEQ_CST);
+}
 
 void reap_zombie() {
     PerCpu& c = this_cpu();
     if (!c.zombie || c.zombie == current_thread())
         return;
-    kfree(c.zombie->kernel_stack);
-    kfree(c.zombie->fpu_allocation);
-    destroy(c.zombie);
+    thread_destroy(c.zombie);
     c.zombie = nullptr;
 }
 
 // Programs this CPU's APIC timer for the earliest deadline, or the end of its slice when
-// other threads wait to run.
-void arm_timer() {
+// other threads wait to run here. `running` is the thread about to run (default: the current).
+void arm_timer(Thread* running = nullptr) {
     PerCpu& c = this_cpu();
+    if (!running)
+        running = current_thread();
     u64 next = timer_earliest();
-    if (!g_run_queue.empty() && !c.idle && (next == 0 || c.slice_end < next))
+    if (queue_has_work(c.index) && !c.idle && (next == 0 || c.slice_end < next))
         next = c.slice_end;
+    u64 now = monotonic_ns();
+    // A CPU-time timer counts down while a program thread runs here: look again when its
+    // budget could be used up (by every CPU at once, at worst).
+    if (running != c.idle_thread && !c.idle) {
+        if (u64 budget = cpu_time_budget_ns()) {
+            u64 check = now + max<u64>(budget / cpu_count(), 1);
+            if (next == 0 || check < next)
+                next = check;
+        }
+    }
     if (next == 0) {
         lapic_timer_cancel();
         return;
     }
-    u64 now = monotonic_ns();
     lapic_timer_arm(next > now ? next - now : 1);
 }
 
@@ -49,37 +83,147 @@ void timer_interrupt() {
     u64 now = monotonic_ns();
     timer_run_expired(now);
     PerCpu& c = this_cpu();
-    if (!g_run_queue.empty() && now >= c.slice_end)
+    if (queue_has_work(c.index) && now >= c.slice_end)
         c.need_resched = true;
     arm_timer();
 }
 
-// Nothing to do: the interrupt itself wakes a halted CPU, or makes a running one enter the kernel
-// (where pending signals are delivered on the way back).
-void reschedule_interrupt() {}
+// Wakes a halted CPU, or makes a busy one arm its slice timer now that it has a waiting thread
+// (and enter the kernel, where pending signals are delivered on the way back).
+void reschedule_interrupt() {
+    arm_timer();
+}
 
-// Wakes an idle CPU to pick up newly runnable work.
-void kick_idle_cpu() {
-    for (u32 i = 0; i < cpu_count(); i++) {
-        PerCpu& c = cpu_block(i);
-        if (c.idle && &c != &this_cpu()) {
-            send_ipi(c.apic_id, vector::IPI_RESCHEDULE);
-            return;
+// The CPU a thread that becomes runnable goes to: its last CPU when that one is idle or is
+// this one, else an idle CPU it may use, else its last CPU (or the first allowed).
+u32 place(const Thread* t) {
+    u32 self = this_cpu().index;
+    u32 last = t->cpu < cpu_count() ? t->cpu : self;
+    if (allowed_on(t, last) &&
+        (last == self ? !queue_has_work(self) && current_thread() == this_cpu().idle_thread
+                      : cpu_is_idle(last)))
+        return last;
+    for (u32 i = 0; i < cpu_count(); i++)
+        if (i != self && allowed_on(t, i) && cpu_is_idle(i) && !queue_has_work(i))
+            return i;
+    if (allowed_on(t, last))
+        return last;
+    if (allowed_on(t, self))
+        return self;
+    for (u32 i = 0; i < cpu_count(); i++)
+        if (allowed_on(t, i))
+            return i;
+    return self;
+}
+
+// Puts a runnable thread on a CPU's queue and makes sure that CPU notices: an idle CPU is woken,
+// a busy one whose queue was empty arms its slice timer.
+void enqueue_on(u32 cpu, Thread* t) {
+    RunQueue& q = queue_of(cpu);
+    u32 before;
+    {
+        SpinLockGuard guard(q.lock);
+        t->state = ThreadState::Runnable;
+        q.threads.push_back(t);
+        before = q.length;
+        __atomic_store_n(&q.length, before + 1, __ATOMIC_SEQ_CST);
+    }
+    if (cpu == this_cpu().index) {
+        if (before == 0)
+            arm_timer();
+        return;
+    }
+    // Read after the push (both sequentially consistent): either the idle CPU sees the thread
+    // in its last check before halting, or we see it idle and send the IPI.
+    if (cpu_is_idle(cpu) || before == 0)
+        send_ipi(cpu_block(cpu).apic_id, vector::IPI_RESCHEDULE);
+}
+
+void enqueue(Thread* t) {
+    enqueue_on(place(t), t);
+}
+
+// Takes the first thread of `cpu`'s queue that may run on `here`.
+Thread* take_from(u32 cpu, u32 here) {
+    RunQueue& q = queue_of(cpu);
+    if (!queue_has_work(cpu))
+        return nullptr;
+    SpinLockGuard guard(q.lock);
+    Thread* found = nullptr;
+    q.threads.for_each([&](Thread* t) {
+        if (!found && allowed_on(t, here))
+            found = t;
+    });
+    if (found) {
+        ThreadList::remove(found);
+        __atomic_store_n(&q.length, q.length - 1, __ATOMIC_SEQ_CST);
+    }
+    return found;
+}
+
+// Moves threads this CPU may no longer run (sched_setaffinity) to one they may.
+void evict_disallowed(u32 here) {
+    RunQueue& q = queue_of(here);
+    if (!queue_has_work(here))
+        return;
+    for (int budget = 64; budget > 0; budget--) {
+        Thread* moved = nullptr;
+        {
+            SpinLockGuard guard(q.lock);
+            q.threads.for_each([&](Thread* t) {
+                if (!moved && !allowed_on(t, here))
+                    moved = t;
+            });
+            if (!moved)
+                return;
+            ThreadList::remove(moved);
+            __atomic_store_n(&q.length, q.length - 1, __ATOMIC_SEQ_CST);
         }
+        enqueue(moved);
     }
 }
 
-bool allowed_here(Thread* t) { return t->affinity & (1ull << this_cpu().index); }
+// Whether any queue holds a thread this CPU may run (its own, or one to steal).
+bool has_work_for(u32 here) {
+    for (u32 i = 0; i < cpu_count(); i++) {
+        if (!queue_has_work(i))
+            continue;
+        if (i == here)
+            return true;
+        RunQueue& q = queue_of(i);
+        SpinLockGuard guard(q.lock);
+        bool found = false;
+        q.threads.for_each([&](Thread* t) { found = found || allowed_on(t, here); });
+        if (found)
+            return true;
+    }
+    return false;
+}
 
+// This CPU's next thread: its own queue first, else one stolen from the longest other queue.
 Thread* pick_next() {
-    Thread* found = nullptr;
-    g_run_queue.for_each([&](Thread* t) {
-        if (!found && allowed_here(t))
-            found = t;
-    });
-    if (found)
-        decltype(g_run_queue)::remove(found);
-    return found;
+    u32 here = this_cpu().index;
+    evict_disallowed(here);
+    if (Thread* t = take_from(here, here))
+        return t;
+    u32 victim = here;
+    u32 longest = 0;
+    for (u32 i = 0; i < cpu_count(); i++) {
+        u32 length = __atomic_load_n(&queue_of(i).length, __ATOMIC_ACQUIRE);
+        if (i != here && length > longest) {
+            longest = length;
+            victim = i;
+        }
+    }
+    if (victim != here)
+        if (Thread* t = take_from(victim, here))
+            return t;
+    // The longest queue held nothing we may run: try the rest.
+    for (u32 i = 0; i < cpu_count(); i++)
+        if (i != here && i != victim)
+            if (Thread* t = take_from(i, here))
+                return t;
+    return nullptr;
 }
 
 void switch_to(Thread* previous, Thread* next) {
@@ -91,6 +235,7 @@ void switch_to(Thread* previous, Thread* next) {
     cpu::wrmsr(cpu::msr::FS_BASE, next->fs_base);
     cpu::wrmsr(cpu::msr::KERNEL_GS_BASE, next->user_gs_base);
     tss_set_kernel_stack(next->kernel_stack_top);
+    cpu_time_switch(previous, next);
     c.current_thread = next;
     next->cpu = c.index;
     switch_context(&previous->kernel_rsp, next->kernel_rsp);
@@ -120,21 +265,26 @@ void scheduler_start_cpu(Thread* idle) {
         // Nothing to run: give up the kernel lock and halt until an interrupt.
         {
             InterruptGuard guard;
-            if (!g_run_queue.empty())
+            // Idle first, then look once more (see enqueue_on): a thread queued here from now
+            // on comes with an IPI, which the halt below returns for.
+            __atomic_store_n(&c.idle, true, __ATOMIC_SEQ_CST);
+            if (has_work_for(c.index)) {
+                __atomic_store_n(&c.idle, false, __ATOMIC_SEQ_CST);
                 continue;
-            c.idle = true;
+            }
             arm_timer();
             kernel_lock_release();
             cpu::enable_interrupts_and_halt();
             cpu::disable_interrupts();
             kernel_lock_acquire();
-            c.idle = false;
+            __atomic_store_n(&c.idle, false, __ATOMIC_SEQ_CST);
         }
     }
 }
 
 extern "C" [[noreturn]] void thread_first_entry(TrapFrame* frame) {
     reap_zombie();
+    cpu_time_leave_kernel();
     kernel_lock_release();
     return_to_user(frame);
 }
@@ -144,17 +294,21 @@ void schedule() {
     PerCpu& c = this_cpu();
     Thread* previous = current_thread();
     bool previous_is_idle = previous == c.idle_thread;
-    if (previous->state == ThreadState::Running && !previous_is_idle) {
-        previous->state = ThreadState::Runnable;
-        g_run_queue.push_back(previous);
-    }
     Thread* next = pick_next();
+    if (previous->state == ThreadState::Running && !previous_is_idle) {
+        if (!next && allowed_on(previous, c.index)) {
+            next = previous; // nothing else to run here: keep going without a queue round trip
+        } else {
+            // Behind whatever runs next; on an allowed CPU if affinity moved it off this one.
+            enqueue_on(allowed_on(previous, c.index) ? c.index : place(previous), previous);
+        }
+    }
     if (!next)
         next = c.idle_thread; // the idle thread halts when it has nothing to do
     c.need_resched = false;
     next->state = ThreadState::Running;
     c.slice_end = monotonic_ns() + TIME_SLICE_NS;
-    arm_timer();
+    arm_timer(next);
     tlb_shootdown_poll(); // a flush requested while this CPU was idle
     if (next != previous) {
         switch_to(previous, next);
@@ -162,15 +316,17 @@ void schedule() {
     }
 }
 
-void release_dead_thread(Thread* thread) { this_cpu().zombie = thread; }
+void release_dead_thread(Thread* thread) {
+    this_cpu().zombie = thread;
+}
 
-void scheduler_rearm_timer() { arm_timer(); }
+void scheduler_rearm_timer() {
+    arm_timer();
+}
 
 void make_runnable(Thread* thread) {
     InterruptGuard guard;
-    thread->state = ThreadState::Runnable;
-    g_run_queue.push_back(thread);
-    kick_idle_cpu();
+    enqueue(thread);
 }
 
 void wake(Thread* thread, WakeReason reason) {
@@ -180,11 +336,9 @@ void wake(Thread* thread, WakeReason reason) {
     timer_cancel(&thread->sleep_timer);
     // A thread blocked on a wait queue is unlinked by whoever owns that queue; a timeout or an
     // interruption unlinks it here (run_node is shared by the run and wait queues).
-    decltype(g_run_queue)::remove(thread);
+    ThreadList::remove(thread);
     thread->wake_reason = reason;
-    thread->state = ThreadState::Runnable;
-    g_run_queue.push_back(thread);
-    kick_idle_cpu();
+    enqueue(thread);
 }
 
 void kick_thread(Thread* thread) {
@@ -197,7 +351,7 @@ WakeReason block_current(u64 deadline_ns) {
     {
         InterruptGuard guard;
         if (self->pending_signals & (~self->signal_mask | self->waiting_for)) {
-            decltype(g_run_queue)::remove(self);
+            ThreadList::remove(self);
             return WakeReason::Interrupted;
         }
         self->state = ThreadState::Blocked;

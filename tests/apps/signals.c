@@ -1,7 +1,8 @@
 /* signals.c: signal handling end to end. Handlers with SA_SIGINFO, masks and pending signals,
  * sigaltstack, a caught SIGSEGV (with its fault address) that longjmps out, raise/kill/tgkill,
- * sigsuspend, sigtimedwait, alarm, setitimer, POSIX timers, timerfd and signalfd. One
- * "ok <name>" line per check; exits 0 iff all pass. */
+ * sigsuspend, sigtimedwait, alarm, setitimer, POSIX timers, timerfd and signalfd; CPU time:
+ * ITIMER_VIRTUAL/ITIMER_PROF fire after CPU time is used, not while sleeping, and the CPU-time
+ * clocks, getrusage and times count it. One "ok <name>" line per check; exits 0 iff all pass. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -10,10 +11,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
+#include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +51,77 @@ static void check(const char* name, int ok) {
     printf("%s %s\n", ok ? "ok" : "FAIL", name);
     if (!ok)
         g_failures++;
+}
+
+static volatile sig_atomic_t g_vtalrm, g_prof;
+
+static void on_cpu_timer(int signo) {
+    if (signo == SIGVTALRM)
+        g_vtalrm++;
+    else if (signo == SIGPROF)
+        g_prof++;
+}
+
+static int64_t clock_ns(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Spins (no syscalls but the vDSO clock) until *count reaches target, at most 10 s of wall
+ * time. */
+static void spin_until(volatile sig_atomic_t* count, int target) {
+    int64_t start = clock_ns(CLOCK_MONOTONIC);
+    volatile uint64_t sink = 0;
+    while (*count < target && clock_ns(CLOCK_MONOTONIC) - start < 10000000000LL)
+        for (int i = 0; i < 100000 && *count < target; i++)
+            sink += (uint64_t)i;
+}
+
+/* ITIMER_VIRTUAL counts user CPU time: a sleep does not use it up, a busy loop does. ITIMER_PROF
+ * counts user and system time. The checks are on CPU time, never on how long anything took. */
+static void check_cpu_time(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_cpu_timer;
+    sigaction(SIGVTALRM, &sa, NULL);
+    sigaction(SIGPROF, &sa, NULL);
+
+    int64_t thread_before = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    struct itimerval virtual_timer = {{0, 0}, {0, 50 * 1000}};
+    setitimer(ITIMER_VIRTUAL, &virtual_timer, NULL);
+    struct timespec nap = {0, 200 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    int64_t thread_after = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    struct itimerval left;
+    getitimer(ITIMER_VIRTUAL, &left);
+    check("itimer_virtual_not_while_sleeping",
+          g_vtalrm == 0 && (left.it_value.tv_sec > 0 || left.it_value.tv_usec > 0));
+    check("thread_cputime_not_while_sleeping", thread_after - thread_before < 100 * 1000 * 1000);
+
+    int64_t cpu_before = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    spin_until(&g_vtalrm, 1);
+    int64_t cpu_used = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu_before;
+    getitimer(ITIMER_VIRTUAL, &left);
+    printf("itimer_virtual: signal after %lld ms of CPU time\n", (long long)(cpu_used / 1000000));
+    check("itimer_virtual_after_cpu_time", g_vtalrm == 1 && cpu_used >= 25 * 1000 * 1000 &&
+                                               left.it_value.tv_sec == 0 &&
+                                               left.it_value.tv_usec == 0);
+
+    struct itimerval prof_timer = {{0, 20 * 1000}, {0, 20 * 1000}};
+    setitimer(ITIMER_PROF, &prof_timer, NULL);
+    spin_until(&g_prof, 2);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_PROF, &off, NULL);
+    check("itimer_prof_periodic", g_prof >= 2);
+
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    int64_t user_us = (int64_t)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec;
+    struct tms tms;
+    times(&tms);
+    check("getrusage_times", user_us >= 40 * 1000 && tms.tms_utime + tms.tms_stime >= 4 &&
+                                 clock_ns(CLOCK_PROCESS_CPUTIME_ID) >= 60 * 1000 * 1000);
 }
 
 static void on_usr1(int signo, siginfo_t* info, void* context) {
@@ -194,6 +268,8 @@ int main(void) {
     ssize_t got_bytes = read(g_restart_pipe[0], &byte, 1);
     pthread_join(thread, NULL);
     check("sa_restart", got_bytes == 1 && byte == 'x' && g_usr2 == 1);
+
+    check_cpu_time();
 
     printf(g_failures ? "signals: FAIL\n" : "signals: ok\n");
     return g_failures ? 1 : 0;

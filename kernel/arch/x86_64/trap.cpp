@@ -11,6 +11,7 @@
 #include "linux/signals.h"
 #include "mm/address_space.h"
 #include "mm/tlb.h"
+#include "sched/cpu_time.h"
 #include "sched/kernel_lock.h"
 #include "sched/scheduler.h"
 
@@ -144,6 +145,11 @@ extern "C" void handle_trap(TrapFrame* frame) {
         return;
     }
     kernel_lock_acquire();
+    bool from_user = frame->from_user();
+    if (from_user)
+        cpu_time_enter_kernel();
     handle_trap_locked(frame);
+    if (from_user)
+        cpu_time_leave_kernel();
     kernel_lock_release();
 }
