@@ -20,11 +20,21 @@ struct PipeBuffer {
     u32 writers = 1;
     u64 events = 0; // readiness events on either end (Inode::readiness_events)
     WaitQueue waiting;
+    Inode* ends[2] = {}; // read end, write end: pollers register on the one they hold
+
+    // Wakes blocked readers and writers and the pollers of both ends.
+    void notify() {
+        events++;
+        waiting.wake_all();
+        poll_notify(ends[0]);
+        poll_notify(ends[1]);
+    }
 };
 
 class PipeEnd final : public Inode {
   public:
-    PipeEnd(PipeBuffer* buffer, bool reading) : Inode(InodeType::CharDevice), m_buffer(buffer), m_reading(reading) {}
+    PipeEnd(PipeBuffer* buffer, bool reading)
+        : Inode(InodeType::CharDevice), m_buffer(buffer), m_reading(reading) {}
     u32 mode_bits() override { return 0600; }
 
     Result<size_t> read(u64, u8* out, size_t length) override {
@@ -42,9 +52,7 @@ class PipeEnd final : public Inode {
             out[i] = b.data[(b.head + i) % PIPE_CAPACITY];
         b.head = (b.head + n) % PIPE_CAPACITY;
         b.size -= n;
-        b.events++;
-        b.waiting.wake_all();
-        poll_notify();
+        b.notify();
         return n;
     }
 
@@ -70,9 +78,7 @@ class PipeEnd final : public Inode {
                 b.data[(tail + i) % PIPE_CAPACITY] = in[done + i];
             b.size += n;
             done += n;
-            b.events++;
-            b.waiting.wake_all();
-            poll_notify();
+            b.notify();
         }
         return done;
     }
@@ -80,12 +86,15 @@ class PipeEnd final : public Inode {
     u32 poll_events() override {
         PipeBuffer& b = *m_buffer;
         if (m_reading)
-            return (b.size ? poll_bits::IN | poll_bits::RDNORM : 0) | (b.writers ? 0 : poll_bits::HUP);
+            return (b.size ? poll_bits::IN | poll_bits::RDNORM : 0) |
+                   (b.writers ? 0 : poll_bits::HUP);
         return (b.size < PIPE_CAPACITY ? poll_bits::OUT | poll_bits::WRNORM : 0) |
                (b.readers ? 0 : poll_bits::ERR);
     }
     u64 readiness_events() override { return m_buffer->events; }
-    bool read_would_block() override { return m_reading && m_buffer->size == 0 && m_buffer->writers; }
+    bool read_would_block() override {
+        return m_reading && m_buffer->size == 0 && m_buffer->writers;
+    }
     bool write_would_block() override {
         return !m_reading && m_buffer->readers && m_buffer->size == PIPE_CAPACITY;
     }
@@ -93,9 +102,7 @@ class PipeEnd final : public Inode {
     void release() override {
         PipeBuffer& b = *m_buffer;
         (m_reading ? b.readers : b.writers)--;
-        b.events++;
-        b.waiting.wake_all();
-        poll_notify();
+        b.notify();
         // FIXME: free the buffer and both ends once neither is referenced (needs inode refcounts).
     }
 
@@ -106,7 +113,8 @@ class PipeEnd final : public Inode {
 
 class EventCounter final : public Inode {
   public:
-    EventCounter(u64 initial, bool semaphore) : Inode(InodeType::CharDevice), m_value(initial), m_semaphore(semaphore) {}
+    EventCounter(u64 initial, bool semaphore)
+        : Inode(InodeType::CharDevice), m_value(initial), m_semaphore(semaphore) {}
     u32 mode_bits() override { return 0600; }
 
     Result<size_t> read(u64, u8* out, size_t length) override {
@@ -121,7 +129,7 @@ class EventCounter final : public Inode {
         memcpy(out, &value, 8);
         m_events++;
         m_waiting.wake_all();
-        poll_notify();
+        poll_notify(this);
         return size_t(8);
     }
 
@@ -139,7 +147,7 @@ class EventCounter final : public Inode {
         m_value += add;
         m_events++;
         m_waiting.wake_all();
-        poll_notify();
+        poll_notify(this);
         return size_t(8);
     }
 
@@ -169,6 +177,8 @@ Result<PipeEnds> pipe_create() {
     auto* write_end = make<PipeEnd>(buffer, false);
     if (!buffer->data || !read_end || !write_end)
         return Errno::ENOMEM;
+    buffer->ends[0] = read_end;
+    buffer->ends[1] = write_end;
     return PipeEnds{read_end, write_end};
 }
 

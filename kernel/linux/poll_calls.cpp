@@ -1,5 +1,5 @@
 // poll_calls.cpp: pipes, eventfd, epoll, poll and select. Readiness comes from each inode's
-// poll_events(); sleeping is on the global poll queue (fs/poll.h).
+// poll_events(); a poller sleeps registered on the poll queues of what it watches (fs/poll.h).
 #include "fs/epoll.h"
 #include "fs/pipe.h"
 #include "fs/poll.h"
@@ -70,15 +70,16 @@ class TemporaryMask {
     bool m_active = false;
 };
 
-// The loop shared by every poller: scan, and sleep on the poll queue until something changes.
+// The loop shared by every poller: scan (registering on each object it checks, through
+// `waiter`), and sleep until one of them is notified.
 template <typename Scan>
-Result<u64> wait_for_readiness(u64 deadline, bool no_wait, Scan scan) {
+Result<u64> wait_for_readiness(PollWaiter& waiter, u64 deadline, bool no_wait, Scan scan) {
     for (;;) {
-        u64 sequence = poll_sequence();
+        waiter.arm();
         u64 ready = TRY(scan());
         if (ready || no_wait)
             return ready;
-        WakeReason reason = poll_wait(deadline, sequence);
+        WakeReason reason = waiter.wait(deadline);
         if (reason == WakeReason::Interrupted)
             return Errno::EINTR;
         if (reason == WakeReason::TimedOut)
@@ -103,7 +104,8 @@ Result<u64> do_poll(UserIn<PollFd> user_fds, u64 count, u64 deadline, bool no_wa
         ~Free() { kfree(p); }
     } free_fds{fds};
     TRY(copy_array_from_user(fds, user_fds, count));
-    u64 ready = TRY(wait_for_readiness(deadline, no_wait, [&]() -> Result<u64> {
+    PollWaiter waiter(no_wait ? 0 : count);
+    u64 ready = TRY(wait_for_readiness(waiter, deadline, no_wait, [&]() -> Result<u64> {
         u64 n = 0;
         for (u64 i = 0; i < count; i++) {
             fds[i].revents = 0;
@@ -113,8 +115,11 @@ Result<u64> do_poll(UserIn<PollFd> user_fds, u64 count, u64 deadline, bool no_wa
             if (file.is_error()) {
                 fds[i].revents = 0x20; // POLLNVAL
             } else {
+                if (!no_wait)
+                    TRY(waiter.watch(file.value()->inode));
                 u32 events = file.value()->inode->poll_events();
-                fds[i].revents = i16(events & (u32(u16(fds[i].events)) | poll_bits::ERR | poll_bits::HUP));
+                fds[i].revents =
+                    i16(events & (u32(u16(fds[i].events)) | poll_bits::ERR | poll_bits::HUP));
             }
             if (fds[i].revents)
                 n++;
@@ -136,7 +141,8 @@ Result<u64> do_select(int nfds, u64 read_set, u64 write_set, u64 except_set, u64
     for (int s = 0; s < 3; s++)
         if (sets[s])
             TRY(copy_array_from_user(in[s], UserIn<u64>(sets[s]), words));
-    u64 ready = TRY(wait_for_readiness(deadline, no_wait, [&]() -> Result<u64> {
+    PollWaiter waiter(no_wait ? 0 : u64(nfds));
+    u64 ready = TRY(wait_for_readiness(waiter, deadline, no_wait, [&]() -> Result<u64> {
         u64 n = 0;
         for (int s = 0; s < 3; s++)
             for (u64 w = 0; w < words; w++)
@@ -147,8 +153,11 @@ Result<u64> do_select(int nfds, u64 read_set, u64 write_set, u64 except_set, u64
             if (!any)
                 continue;
             OpenFile* file = TRY(current_process().fds.get(fd));
+            if (!no_wait)
+                TRY(waiter.watch(file->inode));
             u32 events = file->inode->poll_events();
-            if ((in[0][fd / 64] & bit) && (events & (poll_bits::IN | poll_bits::HUP | poll_bits::ERR)))
+            if ((in[0][fd / 64] & bit) &&
+                (events & (poll_bits::IN | poll_bits::HUP | poll_bits::ERR)))
                 out[0][fd / 64] |= bit, n++;
             if ((in[1][fd / 64] & bit) && (events & (poll_bits::OUT | poll_bits::ERR)))
                 out[1][fd / 64] |= bit, n++;
@@ -180,7 +189,10 @@ Result<u64> do_epoll_wait(int epfd, UserOut<EpollEvent> events, int max, u64 dea
     } free_buffer{buffer};
     if (!user_range_ok(events.address(), limit * sizeof(EpollEvent)))
         return Errno::EFAULT;
-    u64 n = TRY(wait_for_readiness(deadline, no_wait, [&]() -> Result<u64> {
+    PollWaiter waiter;
+    u64 n = TRY(wait_for_readiness(waiter, deadline, no_wait, [&]() -> Result<u64> {
+        if (!no_wait)
+            TRY(waiter.watch(file->inode));
         return epoll_collect(file->inode, buffer, limit);
     }));
     TRY(copy_array_to_user(events, buffer, n));
@@ -197,7 +209,8 @@ Result<u64> sys_pipe2(UserOut<i32> fds, int flags) {
     PipeEnds ends = TRY(pipe_create());
     i32 pair[2];
     pair[0] = i32(TRY(install(ends.read_end, u32(flags) & (O_CLOEXEC | O_NONBLOCK), "pipe:[r]")));
-    auto write_fd = install(ends.write_end, (u32(flags) & (O_CLOEXEC | O_NONBLOCK)) | O_WRONLY, "pipe:[w]");
+    auto write_fd =
+        install(ends.write_end, (u32(flags) & (O_CLOEXEC | O_NONBLOCK)) | O_WRONLY, "pipe:[w]");
     if (write_fd.is_error()) {
         (void)current_process().fds.close(pair[0]);
         return write_fd.error();
@@ -211,17 +224,22 @@ Result<u64> sys_pipe2(UserOut<i32> fds, int flags) {
     return 0;
 }
 
-Result<u64> sys_pipe(UserOut<i32> fds) { return sys_pipe2(fds, 0); }
+Result<u64> sys_pipe(UserOut<i32> fds) {
+    return sys_pipe2(fds, 0);
+}
 
 Result<u64> sys_eventfd2(u32 initial, int flags) {
     constexpr int EFD_SEMAPHORE = 1;
     if (flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE))
         return Errno::EINVAL;
     Inode* counter = TRY(eventfd_create(initial, flags & EFD_SEMAPHORE));
-    return install(counter, O_RDWR | (u32(flags) & (O_CLOEXEC | O_NONBLOCK)), "anon_inode:[eventfd]");
+    return install(counter, O_RDWR | (u32(flags) & (O_CLOEXEC | O_NONBLOCK)),
+                   "anon_inode:[eventfd]");
 }
 
-Result<u64> sys_eventfd(u32 initial) { return sys_eventfd2(initial, 0); }
+Result<u64> sys_eventfd(u32 initial) {
+    return sys_eventfd2(initial, 0);
+}
 
 Result<u64> sys_epoll_create1(int flags) {
     if (flags & ~O_CLOEXEC)

@@ -50,11 +50,13 @@ class SignalDescriptor final : public Inode {
         if (length < sizeof(SignalfdSiginfo))
             return Errno::EINVAL;
         Thread& t = *current_thread();
+        PollWaiter waiter; // signals.cpp notifies every poller when a signal is queued
         for (;;) {
-            u64 sequence = poll_sequence();
+            waiter.arm();
+            TRY(waiter.watch(this));
             if (t.pending_signals & m_mask)
                 break;
-            if (poll_wait(0, sequence) == WakeReason::Interrupted &&
+            if (waiter.wait(0) == WakeReason::Interrupted &&
                 (t.pending_signals & ~t.signal_mask & ~m_mask))
                 return Errno::EINTR;
         }
@@ -108,4 +110,6 @@ Result<u64> sys_signalfd4(int fd, UserIn<u64> mask, u64 size, int flags) {
     return u64(TRY(installed));
 }
 
-Result<u64> sys_signalfd(int fd, UserIn<u64> mask, u64 size) { return sys_signalfd4(fd, mask, size, 0); }
+Result<u64> sys_signalfd(int fd, UserIn<u64> mask, u64 size) {
+    return sys_signalfd4(fd, mask, size, 0);
+}

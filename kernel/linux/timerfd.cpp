@@ -30,7 +30,7 @@ class TimerDescriptor final : public Inode {
                 }
                 timer_start(t, next);
             }
-            poll_notify();
+            poll_notify(self);
         };
     }
     u32 mode_bits() override { return 0600; }
@@ -43,11 +43,13 @@ class TimerDescriptor final : public Inode {
         if (length < 8)
             return Errno::EINVAL;
         // A disarmed timer never expires: like Linux, a blocking read then waits forever.
+        PollWaiter waiter;
         for (;;) {
-            u64 sequence = poll_sequence();
+            waiter.arm();
+            TRY(waiter.watch(this));
             if (m_expirations)
                 break;
-            if (poll_wait(0, sequence) == WakeReason::Interrupted)
+            if (waiter.wait(0) == WakeReason::Interrupted)
                 return Errno::EINTR;
         }
         u64 count = m_expirations;
@@ -68,7 +70,8 @@ class TimerDescriptor final : public Inode {
         }
         u64 now = TRY(clock_now(m_clock));
         u64 mono = monotonic_ns();
-        timer_start(&m_timer, absolute ? (first > now ? mono + (first - now) : mono) : deadline_after(mono, first));
+        timer_start(&m_timer, absolute ? (first > now ? mono + (first - now) : mono)
+                                       : deadline_after(mono, first));
         return {};
     }
 

@@ -83,7 +83,7 @@ Result<void> Socket::wait_for_change(u64 deadline_ns) {
 void Socket::notify() {
     m_readiness_events++;
     m_waiters.wake_all();
-    poll_notify();
+    poll_notify(this);
 }
 
 Result<void> Socket::set_option(int level, int name, const u8* value, u32 length) {

@@ -1,11 +1,14 @@
 /* waiting.c: blocking and readiness across threads. A writer thread feeds a pipe and an
  * eventfd; the main thread waits with epoll (level- and edge-triggered, one-shot), poll and
- * select; futex waits time out with ETIMEDOUT and see EAGAIN on a changed value. One "ok <name>"
- * line per check; exits 0 iff all pass. */
+ * select; futex waits time out with ETIMEDOUT and see EAGAIN on a changed value; EPOLLEXCLUSIVE:
+ * one eventfd write wakes one of several threads each in its own epoll. One "ok <name>" line per
+ * check; exits 0 iff all pass. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +17,6 @@
 #include <sys/select.h>
 #include <sys/syscall.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 /* From linux/futex.h, which musl-gcc does not see. */
@@ -39,6 +41,65 @@ static void* writer(void* arg) {
     uint64_t one = 1;
     write(g_event, &one, sizeof(one));
     return NULL;
+}
+
+/* EPOLLEXCLUSIVE: EXCLUSIVE_WAITERS threads each add the same eventfd to an epoll instance of
+ * their own with EPOLLEXCLUSIVE and wait (bounded by EXCLUSIVE_WAIT_MS); the main thread writes
+ * the eventfd once after all of them are waiting. Linux wakes one exclusive waiter per
+ * notification; the others time out and, having had nothing delivered, report no event. */
+#define EXCLUSIVE_WAITERS 4
+#define EXCLUSIVE_WAIT_MS 1000
+static int g_exclusive_event;
+static atomic_int g_exclusive_ready;
+static atomic_int g_exclusive_woken;
+static atomic_int g_exclusive_errors;
+
+static void* exclusive_waiter(void* arg) {
+    (void)arg;
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.u64 = 9};
+    if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, g_exclusive_event, &ev) != 0)
+        atomic_fetch_add(&g_exclusive_errors, 1);
+    atomic_fetch_add(&g_exclusive_ready, 1);
+    struct epoll_event got;
+    int n = epoll_wait(ep, &got, 1, EXCLUSIVE_WAIT_MS);
+    if (n == 1 && got.data.u64 == 9)
+        atomic_fetch_add(&g_exclusive_woken, 1);
+    else if (n != 0)
+        atomic_fetch_add(&g_exclusive_errors, 1);
+    close(ep);
+    return NULL;
+}
+
+static void check_epoll_exclusive(void) {
+    g_exclusive_event = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    pthread_t threads[EXCLUSIVE_WAITERS];
+    for (int i = 0; i < EXCLUSIVE_WAITERS; i++)
+        pthread_create(&threads[i], NULL, exclusive_waiter, NULL);
+    struct timespec tick = {0, 1000 * 1000};
+    for (int i = 0; i < 5000 && atomic_load(&g_exclusive_ready) < EXCLUSIVE_WAITERS; i++)
+        nanosleep(&tick, NULL);
+    /* Every waiter announced itself right before epoll_wait: give them time to block. */
+    struct timespec settle = {0, 200 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    uint64_t one = 1;
+    write(g_exclusive_event, &one, sizeof(one));
+    for (int i = 0; i < EXCLUSIVE_WAITERS; i++)
+        pthread_join(threads[i], NULL);
+    printf("epoll_exclusive: %d of %d waiters woken\n", atomic_load(&g_exclusive_woken),
+           EXCLUSIVE_WAITERS);
+    check("epoll_exclusive_wakes_one",
+          atomic_load(&g_exclusive_errors) == 0 && atomic_load(&g_exclusive_woken) == 1);
+    /* EPOLLEXCLUSIVE is refused with EPOLL_CTL_MOD and with EPOLLONESHOT, as Linux does. */
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT};
+    int oneshot = epoll_ctl(ep, EPOLL_CTL_ADD, g_exclusive_event, &ev) == -1 && errno == EINVAL;
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    int added = epoll_ctl(ep, EPOLL_CTL_ADD, g_exclusive_event, &ev) == 0;
+    int mod = epoll_ctl(ep, EPOLL_CTL_MOD, g_exclusive_event, &ev) == -1 && errno == EINVAL;
+    check("epoll_exclusive_flags", oneshot && added && mod);
+    close(ep);
+    close(g_exclusive_event);
 }
 
 static long futex(uint32_t* address, int op, uint32_t value, const struct timespec* timeout) {
@@ -71,7 +132,8 @@ int main(void) {
     n = epoll_wait(ep, got, 4, 0);
     check("epoll_level_repeats", n == 1 && got[0].data.u64 == 1);
     char buffer[8] = {0};
-    check("pipe_read", read(g_pipe[0], buffer, sizeof(buffer)) == 4 && memcmp(buffer, "ping", 4) == 0);
+    check("pipe_read",
+          read(g_pipe[0], buffer, sizeof(buffer)) == 4 && memcmp(buffer, "ping", 4) == 0);
     n = epoll_wait(ep, got, 4, 5000);
     check("epoll_eventfd_ready", n == 1 && got[0].data.u64 == 2);
     /* Edge-triggered: no new edge, so nothing more even though the counter is still set. */
@@ -112,10 +174,13 @@ int main(void) {
     long r = futex(&word, FUTEX_WAIT_PRIVATE, 7, &short_wait);
     int timed_out = r == -1 && errno == ETIMEDOUT;
     clock_gettime(CLOCK_MONOTONIC, &after);
-    long elapsed_ms = (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1000000;
+    long elapsed_ms =
+        (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1000000;
     check("futex_timeout", timed_out && elapsed_ms >= 25);
     r = futex(&word, FUTEX_WAIT_PRIVATE, 8, &short_wait);
     check("futex_eagain", r == -1 && errno == EAGAIN);
+
+    check_epoll_exclusive();
 
     printf(g_failures ? "waiting: FAIL\n" : "waiting: ok\n");
     return g_failures ? 1 : 0;
