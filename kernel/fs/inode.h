@@ -6,6 +6,8 @@
 #include "lib/result.h"
 #include "lib/types.h"
 
+class PageCache;
+
 enum class InodeType : u8 { Regular, Directory, Symlink, CharDevice, Socket };
 enum class SpecialInode : u8 { None, Epoll, TimerFd, SignalFd };
 
@@ -98,6 +100,9 @@ class Inode {
     // Counts changes of a regular file's content (write, truncate, fallocate), so a cached copy
     // (a file mapping) can tell that it is stale.
     virtual u64 change_count() { return 0; }
+    // The pages read(), write() and every mapping of a regular file share (mm/page_cache.h);
+    // nullptr for files without one, which cannot be mapped (ENODEV).
+    virtual PageCache* page_cache() { return nullptr; }
     // Whether the inode may be opened for writing (EROFS otherwise).
     virtual bool writable() { return type() == InodeType::CharDevice; }
 

@@ -154,20 +154,29 @@ bool TfsInode::writable() {
 Result<size_t> TfsInode::read(u64 offset, u8* buffer, size_t length) {
     if (type() == InodeType::Directory)
         return Errno::EISDIR;
+    if (type() != InodeType::Regular)
+        return Errno::EINVAL;
     if (m_released)
         return size_t(0);
+    u64 file_size = size();
+    if (offset >= file_size)
+        return size_t(0);
+    length = min<u64>(length, file_size - offset);
+    PageCache* cache = page_cache();
+    if (!cache)
+        return Errno::ENOMEM;
+    return size_t(TRY(cache->read(offset, buffer, length)));
+}
+
+Result<u64> TfsInode::store_read(u64 offset, u8* buffer, u64 length) {
     size_t done = 0;
     TRY(check(
         m_volume.reader().read_file(m_node, offset, common::MutableBytes(buffer, length), &done)));
-    return done;
+    return u64(done);
 }
 
-Result<size_t> TfsInode::write(u64 offset, const u8* buffer, size_t length) {
-    if (type() == InodeType::Directory)
-        return Errno::EISDIR;
+Result<size_t> TfsInode::write_to_disk(u64 offset, const u8* buffer, size_t length) {
     tfs::MutableFilesystem* writer = m_volume.writer();
-    if (!writer || m_released)
-        return Errno::EROFS;
     size_t done = 0;
     tfs::Error error = writer->write(m_node, offset, common::Bytes(buffer, length), &done);
     if (error == tfs::Error::no_space) {
@@ -179,16 +188,69 @@ Result<size_t> TfsInode::write(u64 offset, const u8* buffer, size_t length) {
             done += more;
         }
     }
-    if (done) {
-        m_change_count++;
-        touch();
-        m_volume.changed();
+    if (done)
         return done;
-    }
     if (error == tfs::Error::invalid_argument)
         return Errno::EFBIG;
     TRY(check(error));
     return done;
+}
+
+Result<size_t> TfsInode::write(u64 offset, const u8* buffer, size_t length) {
+    if (type() == InodeType::Directory)
+        return Errno::EISDIR;
+    if (!m_volume.writer() || m_released)
+        return Errno::EROFS;
+    u64 old_size = size();
+    size_t done = TRY(write_to_disk(offset, buffer, length));
+    if (!done)
+        return done;
+    // The cached pages (and so every mapping) show the new bytes at once.
+    if (m_cache) {
+        if (offset + done > old_size)
+            m_cache->grew(old_size);
+        m_cache->wrote(offset, buffer, done);
+    }
+    m_change_count++;
+    touch();
+    m_volume.changed();
+    return done;
+}
+
+Result<void> TfsInode::store_write(u64 offset, const u8* buffer, u64 length) {
+    if (!m_volume.writer() || m_released)
+        return Errno::EROFS;
+    size_t done = TRY(write_to_disk(offset, buffer, length));
+    if (done != length)
+        return Errno::ENOSPC; // the only reason MutableFilesystem stops short
+    m_change_count++;
+    return {};
+}
+
+void TfsInode::store_pages_dirtied() {
+    m_change_count++;
+    touch(); // as Linux, a store through a shared mapping updates the modification time
+    m_volume.pages_dirtied(this);
+}
+
+PageCache* TfsInode::page_cache() {
+    if (type() != InodeType::Regular || m_released)
+        return nullptr;
+    if (!m_cache)
+        m_cache = make<PageCache>(static_cast<PageStore&>(*this));
+    return m_cache;
+}
+
+Result<void> TfsInode::write_back_pages() {
+    if (!m_cache)
+        return {};
+    return m_cache->write_back();
+}
+
+void TfsInode::drop_pages() {
+    m_volume.forget_dirty_pages(this);
+    if (m_cache)
+        m_cache->drop_all();
 }
 
 Result<void> TfsInode::truncate(u64 length) {
@@ -199,10 +261,15 @@ Result<void> TfsInode::truncate(u64 length) {
     tfs::MutableFilesystem* writer = m_volume.writer();
     if (!writer || m_released)
         return Errno::EROFS;
+    u64 old_size = size();
     tfs::Error error = writer->truncate(m_node, length);
     if (error == tfs::Error::invalid_argument)
         return Errno::EFBIG;
     TRY(check(error));
+    if (m_cache && length < old_size)
+        m_cache->shrank(length);
+    else if (m_cache && length > old_size)
+        m_cache->grew(old_size);
     m_change_count++;
     touch();
     m_volume.changed();
@@ -217,13 +284,16 @@ Result<void> TfsInode::allocate(u64 offset, u64 length, bool keep_size) {
     tfs::MutableFilesystem* writer = m_volume.writer();
     if (!writer || m_released)
         return Errno::EROFS;
-    tfs::SizeChange size = keep_size ? tfs::SizeChange::keep : tfs::SizeChange::grow;
-    tfs::Error error = writer->allocate(m_node, offset, length, size);
+    tfs::SizeChange change = keep_size ? tfs::SizeChange::keep : tfs::SizeChange::grow;
+    u64 old_size = size();
+    tfs::Error error = writer->allocate(m_node, offset, length, change);
     if (error == tfs::Error::no_space && writer->flush() == tfs::Error::none)
-        error = writer->allocate(m_node, offset, length, size);
+        error = writer->allocate(m_node, offset, length, change);
     if (error == tfs::Error::invalid_argument)
         return Errno::EFBIG;
     TRY(check(error));
+    if (m_cache && size() > old_size)
+        m_cache->grew(old_size);
     m_change_count++;
     if (!keep_size)
         touch();
@@ -253,6 +323,7 @@ Result<void> TfsInode::set_times(const InodeTimes& times) {
 }
 
 Result<void> TfsInode::sync() {
+    TRY(write_back_pages()); // what mappings changed, then the log and the device
     return m_volume.sync();
 }
 
@@ -285,6 +356,7 @@ void TfsInode::release() {
     // The last user of a file without names: its blocks are free after the next log write.
     if (m_volume.writer() && m_volume.writer()->release_orphan(m_node) == tfs::Error::none) {
         m_released = true;
+        drop_pages();
         m_volume.changed();
     }
 }
@@ -497,8 +569,10 @@ Result<void> TfsInode::remove_child(const char* name, RemoveKind kind) {
             m_volume.forget_dirty_times(victim);
             victim->m_times_dirty = false;
         }
-        if (!victim->m_open)
+        if (!victim->m_open) {
             victim->m_released = true;
+            victim->drop_pages();
+        }
     }
     victim->m_changed_ns = realtime_ns();
     listing_remove(name);
@@ -553,8 +627,10 @@ Result<void> TfsInode::rename_child(const char* name, Inode* new_directory, cons
             m_volume.forget_dirty_times(victim);
             victim->m_times_dirty = false;
         }
-        if (!victim->m_open)
+        if (!victim->m_open) {
             victim->m_released = true;
+            victim->drop_pages();
+        }
     }
     moving->m_changed_ns = realtime_ns();
     listing_remove(name);

@@ -1,15 +1,18 @@
 // tfs_inode.h: VFS nodes backed by a mounted TFS (tfs_volume.h): files, directories and
-// symlinks, read through common/tfs and changed through MutableFilesystem. A file whose last
-// name goes while it is open stays readable and writable until its last release(). Calls block
-// on the disk and need the big kernel lock.
+// symlinks, read through common/tfs and changed through MutableFilesystem. A regular file's data
+// is read through its page cache (mm/page_cache.h), which its mappings share; write() goes to
+// the disk at once (so ENOSPC is reported by the write itself) and into the cached pages too. A
+// file whose last name goes while it is open stays readable and writable until its last
+// release(). Calls block on the disk and need the big kernel lock.
 #pragma once
 
 #include "common/tfs/filesystem.h"
 #include "fs/inode.h"
+#include "mm/page_cache.h"
 
 class TfsVolume;
 
-class TfsInode final : public Inode {
+class TfsInode final : public Inode, private PageStore {
   public:
     TfsInode(TfsVolume& volume, const tfs::Value* node);
 
@@ -36,6 +39,7 @@ class TfsInode final : public Inode {
     Result<void> set_mode_bits(u32 bits) override;
     u32 mode_bits() override;
     Result<void> sync() override;
+    PageCache* page_cache() override;
     Result<size_t> read_link(char* buffer, size_t length) override;
 
     Result<Inode*> lookup(const char* name) override;
@@ -55,6 +59,11 @@ class TfsInode final : public Inode {
     bool times_dirty() const { return m_times_dirty; }
     Result<void> log_times();
     TfsInode* next_dirty = nullptr;
+    // Pages that mappings changed, not in the file yet (tfs_volume.cpp writes them back).
+    bool pages_dirty() const { return m_cache && m_cache->has_dirty(); }
+    Result<void> write_back_pages();
+    TfsInode* next_dirty_pages = nullptr;
+    bool on_dirty_pages_list = false;
 
   private:
     // A directory's entries in a stable order for getdents: removed names leave an empty slot
@@ -64,6 +73,16 @@ class TfsInode final : public Inode {
         char* name; // nullptr: removed
         const tfs::Value* node;
     };
+
+    // PageStore: the cache reads and writes the file through these.
+    Result<u64> store_read(u64 offset, u8* buffer, u64 length) override;
+    Result<void> store_write(u64 offset, const u8* buffer, u64 length) override;
+    u64 store_size() override { return size(); }
+    void store_pages_dirtied() override;
+    // The file's data is gone (an orphan released): its pages go too.
+    void drop_pages();
+    // MutableFilesystem::write with one retry after a log write when space runs out.
+    Result<size_t> write_to_disk(u64 offset, const u8* buffer, size_t length);
 
     bool is_mutable() const;
     void touch(); // content or entries changed now
@@ -84,7 +103,8 @@ class TfsInode final : public Inode {
     u64 m_modified_ns = 0; // valid when m_times_dirty
     u64 m_changed_ns = 0;  // in memory only; 0 = the modification time
     u64 m_change_count = 0;
-    u32 m_mode_bits = ~0u; // ~0 = the default (0755 directories, 0644 files)
+    PageCache* m_cache = nullptr; // made on first use (regular files)
+    u32 m_mode_bits = ~0u;        // ~0 = the default (0755 directories, 0644 files)
     Slot* m_slots = nullptr;
     u64 m_slot_count = 0;
     u64 m_slot_capacity = 0;

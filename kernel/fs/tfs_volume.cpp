@@ -162,17 +162,44 @@ Result<Inode*> TfsVolume::root() {
     return static_cast<Inode*>(TRY(inode_for(reader().root())));
 }
 
+void TfsVolume::start_log_timer() {
+    m_oldest_change_ns = monotonic_ns();
+    m_log_timer.fire = log_timer_fired;
+    timer_start(&m_log_timer, m_oldest_change_ns + LOG_DELAY_NS);
+}
+
 void TfsVolume::changed() {
-    u64 now = monotonic_ns();
     if (!m_oldest_change_ns) {
-        m_oldest_change_ns = now;
-        m_log_timer.fire = log_timer_fired;
-        timer_start(&m_log_timer, now + LOG_DELAY_NS);
+        start_log_timer();
         return;
     }
-    if (now - m_oldest_change_ns < LOG_DELAY_NS)
+    if (monotonic_ns() - m_oldest_change_ns < LOG_DELAY_NS)
         return;
     (void)write_log(); // an error stays buffered and is reported by the next sync
+}
+
+void TfsVolume::pages_dirtied(TfsInode* inode) {
+    if (!inode->on_dirty_pages_list) {
+        inode->next_dirty_pages = m_dirty_pages;
+        m_dirty_pages = inode;
+        inode->on_dirty_pages_list = true;
+    }
+    // Only the timer: this runs inside a page fault, which must not write pages back.
+    if (!m_oldest_change_ns)
+        start_log_timer();
+}
+
+void TfsVolume::forget_dirty_pages(TfsInode* inode) {
+    if (!inode->on_dirty_pages_list)
+        return;
+    for (TfsInode** p = &m_dirty_pages; *p; p = &(*p)->next_dirty_pages) {
+        if (*p == inode) {
+            *p = inode->next_dirty_pages;
+            break;
+        }
+    }
+    inode->next_dirty_pages = nullptr;
+    inode->on_dirty_pages_list = false;
 }
 
 void TfsVolume::add_dirty_times(TfsInode* inode) {
@@ -193,6 +220,20 @@ void TfsVolume::forget_dirty_times(TfsInode* inode) {
 Result<void> TfsVolume::write_log() {
     if (!writer())
         return {};
+    // Data before the records that point to it: pages first. A file whose pages cannot be
+    // written (ENOSPC) keeps them dirty without holding back every other change.
+    Result<void> pages_written;
+    for (TfsInode** link = &m_dirty_pages; *link;) {
+        TfsInode* inode = *link;
+        if (auto written = inode->write_back_pages(); written.is_error()) {
+            pages_written = written;
+            link = &inode->next_dirty_pages;
+            continue;
+        }
+        *link = inode->next_dirty_pages;
+        inode->next_dirty_pages = nullptr;
+        inode->on_dirty_pages_list = false;
+    }
     while (m_dirty) {
         TfsInode* inode = m_dirty;
         TRY(inode->log_times());
@@ -202,6 +243,8 @@ Result<void> TfsVolume::write_log() {
     tfs::Error error = m_writer->flush();
     if (error != tfs::Error::none)
         return errno_of(error);
+    if (pages_written.is_error())
+        return pages_written; // the timer stays armed and tries again
     m_oldest_change_ns = 0;
     timer_cancel(&m_log_timer);
     return {};

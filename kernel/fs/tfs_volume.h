@@ -41,8 +41,13 @@ class TfsVolume {
     // sync() logs it.
     void add_dirty_times(TfsInode* inode);
     void forget_dirty_times(TfsInode* inode);
-    // Logs pending times, writes every buffered record, then flushes the device: everything
-    // changed so far is durable when it returns success (fsync, sync, exit).
+    // Remembers a file whose cached pages a mapping changed: the next log write (within a
+    // second, as for every other change) writes them back first.
+    void pages_dirtied(TfsInode* inode);
+    void forget_dirty_pages(TfsInode* inode);
+    // Writes back changed cached pages, logs pending times, writes every buffered record, then
+    // flushes the device: everything changed so far is durable when it returns success (fsync,
+    // sync, exit).
     Result<void> sync();
     FilesystemStats stats();
 
@@ -53,6 +58,7 @@ class TfsVolume {
   private:
     TfsVolume(DiskAccess* access, u64 bytes);
     Result<void> write_log();
+    void start_log_timer();
     // The timer's callback (timer interrupt, kernel lock held): writes the log unless the CPU
     // was in the middle of kernel code, which might be changing this filesystem.
     static void log_timer_fired(KernelTimer* timer);
@@ -67,9 +73,10 @@ class TfsVolume {
     TfsInode** m_inodes = nullptr;
     u64 m_inode_capacity = 0;
     u64 m_inode_count = 0;
-    TfsInode* m_dirty = nullptr; // inodes with times to log, linked through TfsInode
-    u64 m_oldest_change_ns = 0;  // 0 = nothing buffered
-    KernelTimer m_log_timer;     // armed while something is buffered
+    TfsInode* m_dirty = nullptr;       // inodes with times to log, linked through TfsInode
+    TfsInode* m_dirty_pages = nullptr; // inodes with dirty cached pages (next_dirty_pages)
+    u64 m_oldest_change_ns = 0;        // 0 = nothing buffered
+    KernelTimer m_log_timer;           // armed while something is buffered
     TfsVolume* m_next = nullptr;
 };
 

@@ -1,7 +1,7 @@
 // mm_calls.cpp: mmap family argument checks; the work is in mm/address_space.cpp. File
-// mappings read their pages from the file on first touch; MAP_SHARED ones write the pages the
-// program changed back to the file on msync, munmap and exit (there is no page cache shared
-// with read()/write() yet, so the file shows the changes only from then on).
+// mappings map the file's cached pages (mm/page_cache.h), the same ones read() and write() use,
+// so every MAP_SHARED mapping and the file show a store at once; dirty pages reach the disk
+// within a second, on msync(MS_SYNC), fsync and exit.
 #include "fs/open_file.h"
 #include "linux/abi/structs.h"
 #include "linux/process.h"
@@ -38,16 +38,7 @@ class OpenFileMapping final : public MappedFile {
         open_file_release(m_file);
         destroy(this);
     }
-    Result<u64> read(u64 offset, u8* buffer, u64 length) override {
-        return TRY(m_file->inode->read(offset, buffer, length));
-    }
-    Result<void> write(u64 offset, const u8* buffer, u64 length) override {
-        u64 written = TRY(m_file->inode->write(offset, buffer, length));
-        if (written != length)
-            return Errno::EIO;
-        return {};
-    }
-    u64 size() override { return m_file->inode->size(); }
+    PageCache* page_cache() override { return m_file->inode->page_cache(); }
     Result<void> sync() override { return m_file->inode->sync(); }
 
   private:
@@ -80,7 +71,8 @@ Result<u64> map_file(u64 address, u64 length, int prot, int flags, int fd, u64 o
     OpenFile* file = TRY(current_process().fds.get(fd));
     if (!file->readable())
         return Errno::EACCES;
-    if (file->inode->type() != InodeType::Regular)
+    // Files without a page cache (synthetic /proc files) cannot be mapped, as on Linux.
+    if (file->inode->type() != InodeType::Regular || !file->inode->page_cache())
         return Errno::ENODEV;
     bool shared = type != MAP_PRIVATE;
     // Linux: a shared mapping may be written only through a descriptor open for writing, and

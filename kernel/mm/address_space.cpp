@@ -1,5 +1,7 @@
-// address_space.cpp: region list operations, demand paging (anonymous pages zero-filled, file
-// pages read from the file on first touch), and MAP_SHARED write-back on msync, munmap and exit.
+// address_space.cpp: region list operations and demand paging. Anonymous pages start zeroed;
+// file regions map the file's cached pages (mm/page_cache.h) themselves: MAP_SHARED ones
+// read-only until the first store marks the page dirty, MAP_PRIVATE ones read-only until a
+// store copies the page (copy on write). Past the end of the file an access is a bus error.
 #include "mm/address_space.h"
 #include "arch/x86_64/cpu.h"
 #include "lib/string.h"
@@ -18,8 +20,6 @@ constexpr u64 PF_INSTRUCTION = 1 << 4;
 // mmap never hands out addresses below this (the first 64 KiB stay unmapped, as Linux's
 // vm.mmap_min_addr), so null pointer dereferences always fault.
 constexpr u64 MMAP_MIN_ADDRESS = 0x10000;
-// Write-back takes the dirty bits of this many pages, shoots the TLBs down once, then writes.
-constexpr u64 WRITE_BACK_BATCH = 64;
 
 // Whether `next` continues `region` so the two can be one region.
 bool continues(const Region& region, const Region& next) {
@@ -33,13 +33,26 @@ bool continues(const Region& region, const Region& next) {
            b.offset == a.offset + (region.end - region.start);
 }
 
+PageCache* cache_of(const Region& region) {
+    return region.backing.file ? region.backing.file->page_cache() : nullptr;
+}
+
+// The index of the file page that `va` of a file region shows.
+u64 file_index(const Region& region, u64 va) {
+    return (region.backing.offset + (va - region.start)) / PAGE_SIZE;
+}
+
+Protection without_write(Protection protection) {
+    return Protection(u8(protection) & ~u8(Protection::Write));
+}
+
 } // namespace
 
 AddressSpace& current_address_space() {
     return g_address_space;
 }
 
-bool handle_page_fault(u64 address, u64 error_code) {
+FaultResult handle_page_fault(u64 address, u64 error_code) {
     return g_address_space.handle_fault(address, error_code);
 }
 
@@ -119,57 +132,148 @@ void AddressSpace::destroy_region(Region* region) {
     destroy(region);
 }
 
-Result<u64> AddressSpace::allocate_page(const Region& region, u64 va) {
-    u64 phys = TRY(physical_allocate());
-    if (MappedFile* file = region.backing.file) {
-        u64 offset = region.backing.offset + (va - region.start);
-        u64 size = file->size();
-        if (offset < size) {
-            auto got = file->read(offset, static_cast<u8*>(phys_to_virt(phys)),
-                                  min(PAGE_SIZE, size - offset));
-            if (got.is_error()) {
-                physical_free(phys);
-                return got.error();
-            }
-        }
-    }
-    return phys;
+Result<u64> AddressSpace::allocate_page() {
+    return physical_allocate();
 }
 
-Result<void> AddressSpace::write_back(const Region& region, u64 start, u64 end) {
-    MappedFile* file = region.backing.file;
-    for (u64 batch = start; batch < end; batch += WRITE_BACK_BATCH * PAGE_SIZE) {
-        u64 batch_end = min(end, batch + WRITE_BACK_BATCH * PAGE_SIZE);
-        u64 dirty = 0;
-        for (u64 va = batch; va < batch_end; va += PAGE_SIZE)
-            if (user_page_take_dirty(va))
-                dirty |= 1ull << ((va - batch) / PAGE_SIZE);
-        if (!dirty)
+Protection AddressSpace::page_protection(const Region& region, u64 va, u64 phys) const {
+    PageCache* cache = cache_of(region);
+    CachedPage* page = cache ? cache->find(file_index(region, va)) : nullptr;
+    if (!page || page->phys != phys)
+        return region.protection; // anonymous, or a private copy
+    if (region.backing.shared && page->dirty)
+        return region.protection;
+    return without_write(region.protection);
+}
+
+FaultResult AddressSpace::copy_on_write(const Region& region, u64 va, CachedPage* page) {
+    PageCache* cache = cache_of(region);
+    bool replacing = user_page_physical(va) == page->phys;
+    cache->mapped(page); // held while copying: allocating may reclaim clean pages
+    auto copy = allocate_page();
+    if (copy.is_error()) {
+        cache->unmapped(page);
+        return FaultResult::Violation;
+    }
+    memcpy(phys_to_virt(copy.value()), phys_to_virt(page->phys), PAGE_SIZE);
+    if (map_user_page(va, copy.value(), region.protection).is_error()) {
+        physical_free(copy.value());
+        cache->unmapped(page);
+        return FaultResult::Violation;
+    }
+    cache->unmapped(page);
+    if (replacing) {
+        cache->unmapped(page);
+        tlb_shootdown(); // other threads must not go on reading the file's page
+    }
+    return FaultResult::Resolved;
+}
+
+FaultResult AddressSpace::fault_in(const Region& region, u64 va, bool write) {
+    u64 phys = user_page_physical(va);
+    PageCache* cache = cache_of(region);
+    if (!cache) {
+        if (phys) {
+            // Another CPU mapped it while this fault waited for the kernel lock: the access is
+            // allowed (the caller checked), so let it run again. Drop any stale entry of ours.
+            cpu::invlpg(va);
+            return FaultResult::Resolved;
+        }
+        auto fresh = allocate_page();
+        if (fresh.is_error())
+            return FaultResult::Violation;
+        if (map_user_page(va, fresh.value(), region.protection).is_error()) {
+            physical_free(fresh.value());
+            return FaultResult::Violation;
+        }
+        return FaultResult::Resolved;
+    }
+    u64 index = file_index(region, va);
+    CachedPage* page = cache->find(index);
+    if (phys && !(page && page->phys == phys)) {
+        cpu::invlpg(va); // a private copy, mapped with the region's protection
+        return FaultResult::Resolved;
+    }
+    if (!phys) {
+        if (index * PAGE_SIZE >= cache->store().store_size())
+            return FaultResult::BusError; // past the end of the file, as Linux: SIGBUS
+        auto got = cache->get(index);
+        if (got.is_error())
+            return got.error() == Errno::ENOMEM ? FaultResult::Violation : FaultResult::BusError;
+        page = got.value();
+        if (write && !region.backing.shared)
+            return copy_on_write(region, va, page);
+        if (write)
+            cache->mark_dirty(page);
+        cache->mapped(page); // before mapping: page tables may need memory, and reclaim
+        if (map_user_page(va, page->phys, page_protection(region, va, page->phys)).is_error()) {
+            cache->unmapped(page);
+            return FaultResult::Violation;
+        }
+        return FaultResult::Resolved;
+    }
+    // The file's page is mapped read-only and the program writes to it.
+    if (!write) {
+        cpu::invlpg(va);
+        return FaultResult::Resolved;
+    }
+    if (!region.backing.shared)
+        return copy_on_write(region, va, page);
+    cache->mark_dirty(page);
+    protect_user_page(va, region.protection);
+    return FaultResult::Resolved;
+}
+
+void AddressSpace::release_page(const Region& region, u64 va) {
+    u64 phys = unmap_user_page(va);
+    if (!phys)
+        return;
+    if (PageCache* cache = cache_of(region)) {
+        CachedPage* page = cache->find(file_index(region, va));
+        if (page && page->phys == phys) {
+            cache->unmapped(page);
+            return;
+        }
+    }
+    physical_free(phys);
+}
+
+void AddressSpace::release_pages(const Region& region, u64 start, u64 end) {
+    for (u64 va = start; va < end; va += PAGE_SIZE)
+        release_page(region, va);
+}
+
+void AddressSpace::write_protect_file_pages(const PageCache* cache, CachedPage* const* pages,
+                                            u64 count) {
+    for (Region* r = m_regions; r; r = r->next) {
+        if (!r->shared_file() || !has(r->protection, Protection::Write) || cache_of(*r) != cache)
             continue;
-        // Other CPUs must stop writing through entries that still say "dirty" before the page
-        // is copied, or a write after the copy would never be written back.
-        tlb_shootdown();
-        u64 size = file->size();
-        for (u64 va = batch; va < batch_end; va += PAGE_SIZE) {
-            if (!(dirty & (1ull << ((va - batch) / PAGE_SIZE))))
+        u64 first = r->backing.offset / PAGE_SIZE;
+        u64 last = first + (r->end - r->start) / PAGE_SIZE;
+        for (u64 i = 0; i < count; i++) {
+            if (pages[i]->index < first || pages[i]->index >= last)
                 continue;
-            u64 offset = region.backing.offset + (va - region.start);
-            if (offset >= size)
-                break; // Linux writes nothing past the end of the file either
-            u64 phys = user_page_physical(va);
-            TRY(file->write(offset, static_cast<const u8*>(phys_to_virt(phys)),
-                            min(PAGE_SIZE, size - offset)));
+            u64 va = r->start + (pages[i]->index - first) * PAGE_SIZE;
+            if (user_page_physical(va) == pages[i]->phys)
+                protect_user_page(va, without_write(r->protection));
         }
     }
-    return {};
 }
 
-void AddressSpace::release_pages(u64 start, u64 end) {
-    for (u64 va = start; va < end; va += PAGE_SIZE) {
-        u64 phys = unmap_user_page(va);
-        if (phys)
-            physical_free(phys);
+void AddressSpace::unmap_file_pages(const PageCache* cache, u64 first_index) {
+    bool unmapped = false;
+    for (Region* r = m_regions; r; r = r->next) {
+        if (cache_of(*r) != cache)
+            continue;
+        u64 first = r->backing.offset / PAGE_SIZE;
+        u64 last = first + (r->end - r->start) / PAGE_SIZE;
+        for (u64 index = max(first, first_index); index < last; index++) {
+            release_page(*r, r->start + (index - first) * PAGE_SIZE);
+            unmapped = true;
+        }
     }
+    if (unmapped)
+        tlb_shootdown();
 }
 
 Result<u64> AddressSpace::map(u64 addr, u64 length, Protection protection, MapPlacement placement,
@@ -219,10 +323,8 @@ Result<void> AddressSpace::unmap(u64 addr, u64 length) {
     while (*link) {
         Region* r = *link;
         if (r->start >= addr && r->end <= end) {
-            // munmap has no way to report a failed write-back; Linux loses it the same way.
-            if (r->shared_file())
-                (void)write_back(*r, r->start, r->end);
-            release_pages(r->start, r->end);
+            // Dirty file pages stay dirty in the cache, written back within a second.
+            release_pages(*r, r->start, r->end);
             *link = r->next;
             destroy_region(r);
             continue;
@@ -255,7 +357,8 @@ Result<void> AddressSpace::protect(u64 addr, u64 length, Protection protection) 
         if (r->start >= addr && r->end <= end) {
             r->protection = protection;
             for (u64 va = r->start; va < r->end; va += PAGE_SIZE)
-                protect_user_page(va, protection);
+                if (u64 phys = user_page_physical(va))
+                    protect_user_page(va, page_protection(*r, va, phys));
         }
     }
     merge_adjacent();
@@ -296,21 +399,16 @@ Result<u64> AddressSpace::remap(u64 old_addr, u64 old_length, u64 new_length, bo
     }
     if (!may_move)
         return Errno::ENOMEM;
-    // Moving loses the pages' dirty bits: write shared file pages back first.
-    if (r->shared_file())
-        TRY(write_back(*r, old_addr, old_addr + old_length));
-    Protection protection = r->protection;
-    u64 target =
-        TRY(map(0, new_length, protection, MapPlacement::Anywhere, r->name, backing_at(old_addr)));
-    // Move the pages by remapping them; untouched ones are still filled on first touch (zeros,
-    // or the file's bytes).
+    u64 target = TRY(
+        map(0, new_length, r->protection, MapPlacement::Anywhere, r->name, backing_at(old_addr)));
+    // Move the pages by remapping them (a file's pages keep their count of mappings); untouched
+    // ones are still filled on first touch.
+    const Region& moved = *find(target);
     for (u64 off = 0; off < old_length; off += PAGE_SIZE) {
         u64 phys = unmap_user_page(old_addr + off);
         if (!phys)
             continue;
-        if (u64 filled = unmap_user_page(target + off))
-            physical_free(filled);
-        TRY(map_user_page(target + off, phys, protection));
+        TRY(map_user_page(target + off, phys, page_protection(moved, target + off, phys)));
     }
     TRY(unmap(old_addr, old_length));
     return target;
@@ -324,12 +422,8 @@ Result<void> AddressSpace::discard(u64 addr, u64 length) {
         Region* r = find(va);
         if (!r)
             return Errno::ENOMEM;
-        if (r->shared_file())
-            TRY(write_back(*r, va, va + PAGE_SIZE));
-        // The next touch reads a file page from the file again, as from Linux's page cache.
-        u64 phys = unmap_user_page(va);
-        if (phys)
-            physical_free(phys);
+        // The next touch shows the file's page again (shared changes stay in the cache).
+        release_page(*r, va);
     }
     tlb_shootdown();
     return {};
@@ -340,6 +434,7 @@ Result<void> AddressSpace::sync(u64 addr, u64 length, SyncMode mode) {
     if (end < addr || end > USER_END)
         return Errno::ENOMEM;
     bool unmapped = false;
+    MappedFile* last_synced = nullptr;
     for (u64 va = addr; va < end;) {
         Region* r = find(va);
         if (!r) {
@@ -347,11 +442,13 @@ Result<void> AddressSpace::sync(u64 addr, u64 length, SyncMode mode) {
             va += PAGE_SIZE;
             continue;
         }
+        // The cache holds what the mapping changed (read() sees it already); MS_SYNC writes the
+        // file's dirty pages and makes them durable. MS_ASYNC has nothing to start: dirty pages
+        // go to the disk within a second anyway (Linux too treats it as a no-op).
         u64 stop = min(end, r->end);
-        if (r->shared_file()) {
-            TRY(write_back(*r, va, stop));
-            if (mode == SyncMode::Durable)
-                TRY(r->backing.file->sync());
+        if (r->shared_file() && mode == SyncMode::Durable && r->backing.file != last_synced) {
+            TRY(r->backing.file->sync());
+            last_synced = r->backing.file;
         }
         va = stop;
     }
@@ -362,8 +459,8 @@ Result<void> AddressSpace::sync(u64 addr, u64 length, SyncMode mode) {
 
 void AddressSpace::sync_all() {
     for (Region* r = m_regions; r; r = r->next)
-        if (r->shared_file())
-            (void)write_back(*r, r->start, r->end);
+        if (PageCache* cache = r->shared_file() ? cache_of(*r) : nullptr)
+            (void)cache->write_back();
 }
 
 u64 AddressSpace::brk(u64 requested) {
@@ -392,22 +489,26 @@ Result<void> AddressSpace::populate(u64 addr, u64 length) {
             return Errno::EFAULT;
         if (user_page_physical(va))
             continue;
-        u64 phys = TRY(allocate_page(*r, va));
-        if (auto mapped = map_user_page(va, phys, r->protection); mapped.is_error()) {
-            physical_free(phys);
-            return mapped;
-        }
+        // Pages past the end of a file stay unmapped (touching them is a bus error).
+        if (fault_in(*r, va, false) == FaultResult::Violation)
+            return Errno::ENOMEM;
     }
     return {};
 }
 
 Result<void> AddressSpace::write_bytes(u64 addr, const void* data, u64 length) {
     auto* src = static_cast<const u8*>(data);
-    TRY(populate(addr, length));
     while (length) {
+        u64 va = align_down(addr, PAGE_SIZE);
+        Region* r = find(va);
+        if (!r)
+            return Errno::EFAULT;
+        // As a store would: a private copy of a file page, or a shared page marked dirty.
+        if (fault_in(*r, va, true) != FaultResult::Resolved)
+            return Errno::EFAULT;
         u64 page_offset = addr % PAGE_SIZE;
         u64 n = min(length, PAGE_SIZE - page_offset);
-        u64 phys = user_page_physical(align_down(addr, PAGE_SIZE));
+        u64 phys = user_page_physical(va);
         memcpy(static_cast<u8*>(phys_to_virt(phys)) + page_offset, src, n);
         addr += n;
         src += n;
@@ -416,39 +517,22 @@ Result<void> AddressSpace::write_bytes(u64 addr, const void* data, u64 length) {
     return {};
 }
 
-bool AddressSpace::handle_fault(u64 address, u64 error_code) {
+FaultResult AddressSpace::handle_fault(u64 address, u64 error_code) {
     if (address >= USER_END)
-        return false;
+        return FaultResult::Violation;
     Region* r = find(address);
     if (!r)
-        return false;
-    if (error_code & PF_PRESENT)
-        return false; // a protection violation on a present page
-    if ((error_code & PF_WRITE) && !has(r->protection, Protection::Write))
-        return false;
+        return FaultResult::Violation;
+    bool write = error_code & PF_WRITE;
+    if (write && !has(r->protection, Protection::Write))
+        return FaultResult::Violation;
     if ((error_code & PF_INSTRUCTION) && !has(r->protection, Protection::Execute))
-        return false;
+        return FaultResult::Violation;
     if (r->protection == Protection::None)
-        return false;
-    u64 va = align_down(address, PAGE_SIZE);
-    if (user_page_physical(va)) {
-        // Another CPU mapped it while this fault waited for the kernel lock: the access is
-        // allowed (checked above), so let it run again. Drop any stale entry of ours first.
-        cpu::invlpg(va);
-        return true;
-    }
-    // Anonymous pages start zeroed; file pages hold the file's bytes (zeros past its end).
-    auto phys = allocate_page(*r, va);
-    if (phys.is_error())
-        return false;
-    if (user_page_physical(va)) {
-        // Reading the file let another CPU fault the same page in first: use its page.
-        physical_free(phys.value());
-        return true;
-    }
-    if (map_user_page(va, phys.value(), r->protection).is_error()) {
-        physical_free(phys.value());
-        return false;
-    }
-    return true;
+        return FaultResult::Violation;
+    // A present page of an anonymous region faults only on a real protection violation; a file
+    // page may be read-only until its first store (dirty tracking, copy on write).
+    if ((error_code & PF_PRESENT) && !r->backing.file)
+        return FaultResult::Violation;
+    return fault_in(*r, align_down(address, PAGE_SIZE), write);
 }

@@ -6,6 +6,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/layout.h"
+#include "mm/page_cache.h"
 
 extern "C" char kernel_image_end[];
 
@@ -62,7 +63,9 @@ u64 physical_memory_end() { return g_memory_end; }
 u64 physical_free_pages() { return g_free_pages; }
 u64 physical_total_pages() { return g_total_pages; }
 
-Result<u64> physical_allocate(u64 count) {
+namespace {
+
+Result<u64> allocate_free_run(u64 count) {
     InterruptGuard guard; // interrupt handlers allocate too (heap.cpp)
     if (count == 0 || count > g_free_pages)
         return Errno::ENOMEM;
@@ -91,6 +94,16 @@ Result<u64> physical_allocate(u64 count) {
         }
     }
     return Errno::ENOMEM;
+}
+
+} // namespace
+
+Result<u64> physical_allocate(u64 count) {
+    auto run = allocate_free_run(count);
+    // Out of memory: clean file pages nobody maps can go (mm/page_cache.cpp), then try again.
+    if (run.is_error() && page_cache_reclaim(count))
+        run = allocate_free_run(count);
+    return run;
 }
 
 void physical_free(u64 phys, u64 count) {

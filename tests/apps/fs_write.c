@@ -431,6 +431,85 @@ static void listing_and_space(void) {
           statfs("/fstest", &after) == 0 && after.f_bfree + 2 >= before.f_bfree);
 }
 
+/* The byte a file written by cached_reads() holds at `offset`. */
+static char pattern_at(long offset) {
+    return (char)('A' + (offset * 7 + offset / 4096) % 26);
+}
+
+static int matches_pattern(const char* buffer, long offset, long length) {
+    for (long i = 0; i < length; i++)
+        if (buffer[i] != pattern_at(offset + i))
+            return 0;
+    return 1;
+}
+
+static int all_zero(const char* buffer, long length) {
+    for (long i = 0; i < length; i++)
+        if (buffer[i])
+            return 0;
+    return 1;
+}
+
+/* Reads through the page cache: a 300 KiB file written in odd-sized pieces reads back the same in
+ * other odd sizes, again after re-reading, across writes into cached pages, holes and truncation.
+ */
+static void cached_reads(void) {
+    enum { SIZE = 300 * 1024 + 123 };
+    static char data[SIZE], got[SIZE];
+    for (long i = 0; i < SIZE; i++)
+        data[i] = pattern_at(i);
+    int fd = open("/fstest/cached", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    long done = 0;
+    for (long piece = 1; done < SIZE; piece = piece * 3 + 1) {
+        long n = piece < SIZE - done ? piece % 20000 + 1 : SIZE - done;
+        if (write(fd, data + done, (size_t)n) != n)
+            break;
+        done += n;
+    }
+    CHECK("write 300 KiB in odd pieces", done == SIZE);
+    int same = 1;
+    for (int round = 0; round < 2; round++) {
+        const long sizes[] = {1, 4095, 4097, 65536 + 3, 12345};
+        long at = 0;
+        for (int k = 0; at < SIZE; k++) {
+            long n = sizes[k % 5] < SIZE - at ? sizes[k % 5] : SIZE - at;
+            if (pread(fd, got + at, (size_t)n, at) != n) {
+                same = 0;
+                break;
+            }
+            at += n;
+        }
+        same = same && memcmp(got, data, SIZE) == 0;
+    }
+    CHECK("pread in odd sizes reads it back twice", same);
+    char small[64];
+    CHECK("pread across a page boundary",
+          pread(fd, small, 64, 8192 - 30) == 64 && matches_pattern(small, 8192 - 30, 64));
+    CHECK("pwrite into a cached page is read back",
+          pwrite(fd, "changed", 7, 4096 + 4090) == 7 && pread(fd, small, 14, 4096 + 4086) == 14 &&
+              memcmp(small + 4, "changed", 7) == 0 && matches_pattern(small, 4096 + 4086, 4) &&
+              matches_pattern(small + 11, 4096 + 4097, 3));
+    /* A hole after the end, then truncation into a cached page and growth again. */
+    CHECK("pwrite past the end leaves a hole of zeros",
+          pwrite(fd, "end", 3, SIZE + 10000) == 3 && pread(fd, got, 10003, SIZE) == 10003 &&
+              all_zero(got, 10000) && memcmp(got + 10000, "end", 3) == 0);
+    CHECK("ftruncate into a cached page", ftruncate(fd, 5000) == 0 &&
+                                              pread(fd, got, 8192, 0) == 5000 &&
+                                              matches_pattern(got + 4096 + 10, 4096 + 10, 100));
+    CHECK("growing again reads zeros after the old end",
+          ftruncate(fd, 12288) == 0 && pread(fd, got, 12288, 0) == 12288 &&
+              matches_pattern(got, 0, 4096) && all_zero(got + 5000, 12288 - 5000));
+    int append = open("/fstest/cached", O_WRONLY | O_APPEND);
+    CHECK("O_APPEND writes after the cached end",
+          write(append, "tail", 4) == 4 && pread(fd, small, 8, 12288 - 4) == 8 &&
+              all_zero(small, 4) && memcmp(small + 4, "tail", 4) == 0);
+    close(append);
+    struct stat st;
+    CHECK("size after append", fstat(fd, &st) == 0 && st.st_size == 12292);
+    close(fd);
+    unlink("/fstest/cached");
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (mkdir("/fstest", 0755) != 0) {
@@ -445,6 +524,7 @@ int main(void) {
     times();
     modes();
     unnamed_and_orphans();
+    cached_reads();
     listing_and_space();
     printf("%s: %d failures\n", g_failures ? "FAILED" : "PASSED", g_failures);
     return g_failures ? 1 : 0;

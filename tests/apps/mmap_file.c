@@ -1,12 +1,23 @@
 // mmap_file.c: file-backed mappings. Usage: mmap_file read <existing file>
 //   MAP_SHARED and MAP_PRIVATE read mappings match read(), outlive close(), follow the file on
 //   mremap growth and MADV_DONTNEED, and get Linux's errors (EACCES, EINVAL, ENOMEM).
+// or: mmap_file coherence <new file path>
+//   read()/write() and MAP_SHARED mappings see one copy of the file at once (no msync), two
+//   mappings share pages, MAP_PRIVATE copies on write, truncation gives SIGBUS past the end.
+// or: mmap_file idle <new file path>
+//   stores into a MAP_SHARED mapping of a new 8 KiB file, prints "wrote idle" and sleeps without
+//   msync or exit (a VM test kills QEMU and checks the store reached the disk anyway).
+// or: mmap_file pressure <new file path> <MiB of file> <MiB of anonymous memory>
+//   a file larger than RAM reads back right twice (the page cache gives up old pages), and then
+//   the program can still fill that much anonymous memory (the cache gives its pages back).
 // or: mmap_file persist <file path>
 //   first boot (no file yet): a MAP_SHARED writable mapping's changes reach the file on msync,
 //   munmap and exit; a later boot of the same image checks all three are in the file.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +117,173 @@ static int write_test(const char* path) {
     return failures ? 1 : 0;
 }
 
+static sigjmp_buf g_fault_jump;
+static volatile int g_fault_signal;
+
+static void on_fault(int signo) {
+    g_fault_signal = signo;
+    siglongjmp(g_fault_jump, 1);
+}
+
+// Reads one byte at p; returns the signal the access raised (0 if none) and the byte in *out.
+static int touch_byte(volatile char* p, char* out) {
+    g_fault_signal = 0;
+    if (sigsetjmp(g_fault_jump, 1) == 0)
+        *out = *p;
+    return g_fault_signal;
+}
+
+static int all_bytes(const char* p, char value, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != value)
+            return 0;
+    return 1;
+}
+
+static int coherence_test(const char* path) {
+    const size_t page = 4096;
+    struct sigaction action = {0};
+    action.sa_handler = on_fault;
+    sigaction(SIGBUS, &action, NULL);
+    sigaction(SIGSEGV, &action, NULL);
+
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    check(fd >= 0, "create the file");
+    if (fd < 0)
+        return 1;
+    char block[3 * 4096];
+    memset(block, 'a', sizeof(block));
+    check(write(fd, block, sizeof(block)) == (ssize_t)sizeof(block), "write 12 KiB");
+    char* shared = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char* other = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char* private = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    check(shared != MAP_FAILED && other != MAP_FAILED && private != MAP_FAILED,
+          "two MAP_SHARED and one MAP_PRIVATE mapping");
+    if (shared == MAP_FAILED || other == MAP_FAILED || private == MAP_FAILED)
+        return 1;
+    check(shared[5] == 'a' && private[page + 5] == 'a', "mappings show the file");
+
+    check(pwrite(fd, "from write()", 12, page + 10) == 12 &&
+              memcmp(shared + page + 10, "from write()", 12) == 0 &&
+              memcmp(other + page + 10, "from write()", 12) == 0,
+          "write() is seen by existing MAP_SHARED mappings at once");
+    memcpy(shared + 2 * page + 20, "from a store", 12);
+    char buffer[16] = {0};
+    check(pread(fd, buffer, 12, 2 * page + 20) == 12 && memcmp(buffer, "from a store", 12) == 0,
+          "a store through MAP_SHARED is seen by read() without msync");
+    check(memcmp(other + 2 * page + 20, "from a store", 12) == 0,
+          "two MAP_SHARED mappings share the page");
+
+    // Copy on write: the private page takes the store, the file and shared mappings do not.
+    private[30] = 'P';
+    check(private[30] == 'P' && shared[30] == 'a' && pread(fd, buffer, 1, 30) == 1 &&
+              buffer[0] == 'a',
+          "a MAP_PRIVATE store does not reach the file");
+    shared[31] = 'S';
+    check(private[31] == 'a' && private[29] == 'a',
+          "a MAP_PRIVATE page keeps its copy after the file changes");
+
+    // Shrinking to a page and a half: the partial page's tail reads as zero, pages past the end
+    // raise SIGBUS in shared and private mappings alike.
+    char byte = 0;
+    check(ftruncate(fd, page + page / 2) == 0, "ftruncate to 6 KiB");
+    check(all_bytes(shared + page + page / 2, 0, page / 2), "the tail of the last page is zero");
+    check(touch_byte(shared + 2 * page, &byte) == SIGBUS,
+          "a shared mapping past the end of the file: SIGBUS");
+    check(touch_byte(private + 2 * page, &byte) == SIGBUS,
+          "a private mapping past the end of the file: SIGBUS");
+    check(touch_byte(shared + page, &byte) == 0 && byte == 'a', "pages inside the file still read");
+
+    // Growing again: the page comes back as zeros, and write() reaches it.
+    check(ftruncate(fd, 3 * page) == 0, "ftruncate back to 12 KiB");
+    check(touch_byte(shared + 2 * page + 20, &byte) == 0 && byte == 0,
+          "after growing the file the page reads as zero");
+    check(pwrite(fd, "grown", 5, 2 * page + 100) == 5 &&
+              memcmp(other + 2 * page + 100, "grown", 5) == 0,
+          "write() into the grown part is seen by the mapping");
+
+    // A store, then munmap without msync: read() still sees it.
+    memcpy(other + 50, "kept after munmap", 17);
+    check(munmap(other, 3 * page) == 0 && pread(fd, buffer, 16, 50) == 16 &&
+              memcmp(buffer, "kept after munmap", 16) == 0,
+          "a store survives munmap without msync");
+    check(fsync(fd) == 0 && msync(shared, 3 * page, MS_SYNC) == 0, "fsync and msync");
+    munmap(shared, 3 * page);
+    munmap(private, 3 * page);
+    close(fd);
+    printf("mmap_file coherence: %s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
+// The file's bytes: each page holds its own number, so a page read from the wrong place shows.
+static void pressure_chunk(unsigned char* chunk, long chunk_size, long c) {
+    memset(chunk, (int)(c & 0xff), (size_t)chunk_size);
+    for (long i = 0; i < chunk_size; i += 4096) {
+        long page = (c * chunk_size + i) / 4096;
+        memcpy(chunk + i + 100, &page, sizeof page);
+    }
+}
+
+static int pressure_test(const char* path, long file_mib, long anonymous_mib) {
+    const long chunk_size = 1 << 20;
+    unsigned char* chunk = malloc(chunk_size);
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    check(chunk && fd >= 0, "create the file");
+    if (!chunk || fd < 0)
+        return 1;
+    unsigned char* expected = malloc(chunk_size);
+    int written = expected != NULL;
+    for (long c = 0; c < file_mib && written; c++) {
+        pressure_chunk(chunk, chunk_size, c);
+        written = write(fd, chunk, chunk_size) == chunk_size;
+    }
+    check(written, "write a file larger than RAM");
+    for (int round = 0; round < 2; round++) {
+        int same = 1;
+        for (long c = 0; c < file_mib && same; c++) {
+            pressure_chunk(expected, chunk_size, c);
+            same = pread(fd, chunk, chunk_size, c * chunk_size) == chunk_size &&
+                   memcmp(chunk, expected, (size_t)chunk_size) == 0;
+        }
+        check(same, round ? "it reads back again" : "it reads back");
+    }
+    close(fd);
+    unlink(path);
+    // Every page touched: the cache's clean pages must make room.
+    long bytes = anonymous_mib << 20;
+    char* anonymous = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (anonymous != MAP_FAILED)
+        for (long i = 0; i < bytes; i += 4096)
+            anonymous[i] = 1;
+    check(anonymous != MAP_FAILED, "anonymous memory after reading it");
+    printf("mmap_file pressure: %s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
+static int idle_test(const char* path) {
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    char* map = fd < 0 || ftruncate(fd, 2 * 4096) != 0
+                    ? MAP_FAILED
+                    : mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        printf("FAIL idle mapping: %s\n", strerror(errno));
+        return 1;
+    }
+    memcpy(map + 4096 + 10, "stored without msync", 20);
+    printf("wrote idle\n");
+    fflush(stdout);
+    for (int i = 0; i < 600; i++) // killed long before
+        sleep(1);
+    return 0;
+}
+
 int main(int argc, char** argv) {
+    if (argc == 5 && strcmp(argv[1], "pressure") == 0)
+        return pressure_test(argv[2], atol(argv[3]), atol(argv[4]));
+    if (argc == 3 && strcmp(argv[1], "idle") == 0)
+        return idle_test(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "coherence") == 0)
+        return coherence_test(argv[2]);
     if (argc == 3 && strcmp(argv[1], "read") == 0)
         return read_test(argv[2]);
     if (argc == 3 && strcmp(argv[1], "persist") == 0 && access(argv[2], F_OK) != 0)
@@ -119,6 +296,7 @@ int main(int argc, char** argv) {
         printf("mmap_file check: %s\n", ok ? "ok" : "FAILED");
         return ok ? 0 : 1;
     }
-    fprintf(stderr, "usage: mmap_file read|persist <path>\n");
+    fprintf(stderr,
+            "usage: mmap_file read|coherence|idle|persist <path> | pressure <path> <MiB> <MiB>\n");
     return 2;
 }

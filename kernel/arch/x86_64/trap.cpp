@@ -109,15 +109,18 @@ void handle_trap_locked(TrapFrame* frame) {
             on_return_to_user(frame);
         return;
     }
+    bool bus_error = false; // a file mapping past the end of its file: SIGBUS, BUS_ADRERR
     if (v == vector::PAGE_FAULT) {
         u64 address = cpu::read_cr2();
-        if (handle_page_fault(address, frame->error_code))
+        FaultResult result = handle_page_fault(address, frame->error_code);
+        if (result == FaultResult::Resolved)
             return;
         if (!frame->from_user() && apply_user_copy_fixup(*frame))
             return;
+        bus_error = result == FaultResult::BusError;
     }
     if (frame->from_user()) {
-        int signo = signal_for(v);
+        int signo = bus_error ? 7 : signal_for(v);
         u64 address = v == vector::PAGE_FAULT ? cpu::read_cr2() : frame->rip;
         if (process_tracing()) {
             kprintf("ops trace: %s at %lx (address %lx): signal %d\n", exception_name(v),
@@ -125,7 +128,8 @@ void handle_trap_locked(TrapFrame* frame) {
             dump_frame(*frame);
         }
         current_thread()->user_frame = frame;
-        force_fault_signal(current_thread(), signo, fault_code(v, frame->error_code), address);
+        force_fault_signal(current_thread(), signo,
+                           bus_error ? 2 : fault_code(v, frame->error_code), address);
         on_return_to_user(frame);
         return;
     }
