@@ -4,6 +4,8 @@
 #include "ops/base/progress.h"
 #include "ops/cli/context.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -37,7 +39,8 @@ void print_table(const std::vector<std::string>& headers,
 }
 
 void print_json(const nlohmann::json& value) {
-    std::printf("%s\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::printf("%s\n",
+                value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 nlohmann::json entry_json(const EntryInfo& entry) {
@@ -114,7 +117,7 @@ void print_tree(const Context& context, const ImageReader& reader, const std::st
         entries.push_back(entry);
         depths.push_back(depth);
     });
-    std::vector<bool> more_at;  // more_at[d]: a later sibling at depth d follows
+    std::vector<bool> more_at; // more_at[d]: a later sibling at depth d follows
     for (std::size_t i = 0; i < entries.size(); i++) {
         unsigned depth = depths[i];
         std::string name = entries[i].name;
@@ -142,13 +145,29 @@ void print_tree(const Context& context, const ImageReader& reader, const std::st
 
 void copy_out_with_progress(const Context& context, const ImageReader& reader,
                             const CopyOutRequest& request) {
-    std::uint64_t total =
-        context.terminal.error_interactive ? copy_out_bytes(reader, request) : 0;
-    Progress progress(context.terminal, "copying from " + reader.file().filename().string(),
-                      total);
+    std::uint64_t total = context.terminal.error_interactive ? copy_out_bytes(reader, request) : 0;
+    Progress progress(context.terminal, "copying from " + reader.file().filename().string(), total);
     std::uint64_t copied = copy_out(reader, request, &progress);
-    context.log.debug("copied " + std::to_string(copied) + " bytes from " +
-                      reader.file().string());
+    context.log.debug("copied " + std::to_string(copied) + " bytes from " + reader.file().string());
+}
+
+CopyOutRequest CopyOutArguments::request() const {
+    CopyOutRequest request;
+    request.sources.assign(paths.begin(), paths.end() - 1);
+    request.destination = paths.back();
+    request.recursive = recursive;
+    request.dereference = dereference;
+    return request;
+}
+
+void add_copy_out_arguments(CLI::App& app, CopyOutArguments& arguments,
+                            const std::string& container) {
+    app.add_option("paths", arguments.paths,
+                   "Source paths in the " + container + ", then the host destination")
+        ->required()
+        ->expected(2, -1);
+    app.add_flag("-r,--recursive", arguments.recursive, "Copy directories");
+    app.add_flag("-L,--dereference", arguments.dereference, "Copy what symlinks point to");
 }
 
 } // namespace ops

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace ops {
 
 struct Context;
@@ -34,5 +38,17 @@ void print_tree(const Context& context, const ImageReader& reader, const std::st
 // cp: copy_out with a progress line when it takes longer than a second.
 void copy_out_with_progress(const Context& context, const ImageReader& reader,
                             const CopyOutRequest& request);
+
+// What `cp` takes after the image or volume: source paths, then the host destination, and -r/-L.
+struct CopyOutArguments {
+    std::vector<std::string> paths;
+    bool recursive = false;
+    bool dereference = false;
+
+    CopyOutRequest request() const;
+};
+// Adds those arguments to `app`; `container` ("image", "volume") is named in their help.
+void add_copy_out_arguments(CLI::App& app, CopyOutArguments& arguments,
+                            const std::string& container);
 
 } // namespace ops

@@ -15,9 +15,7 @@ namespace ops {
 namespace {
 struct CpFlags {
     std::string image;
-    std::vector<std::string> paths;  // sources, then the host destination
-    bool recursive = false;
-    bool dereference = false;
+    CopyOutArguments copy;
     bool boot_fs = false;
 };
 } // namespace
@@ -25,23 +23,14 @@ struct CpFlags {
 void add_image_cp_command(CLI::App& app, Context& context) {
     auto flags = std::make_shared<CpFlags>();
     app.add_option("image", flags->image, "Image name or image file")->required();
-    app.add_option("paths", flags->paths, "Source paths in the image, then the host destination")
-        ->required()
-        ->expected(2, -1);
-    app.add_flag("-r,--recursive", flags->recursive, "Copy directories");
-    app.add_flag("-L,--dereference", flags->dereference, "Copy what symlinks point to");
+    add_copy_out_arguments(app, flags->copy, "image");
     app.add_flag("--bootfs", flags->boot_fs, "Read the boot file system instead of the root");
     app.footer("Example:\n  ops image cp myapp /etc ./etc-copy -r");
     app.callback([&context, flags] {
-        ImageReader reader(find_image(StorePaths::from_environment(context.environment),
-                                      flags->image),
-                           flags->boot_fs ? ImagePart::boot : ImagePart::root);
-        CopyOutRequest request;
-        request.sources.assign(flags->paths.begin(), flags->paths.end() - 1);
-        request.destination = flags->paths.back();
-        request.recursive = flags->recursive;
-        request.dereference = flags->dereference;
-        copy_out_with_progress(context, reader, request);
+        ImageReader reader(
+            find_image(StorePaths::from_environment(context.environment), flags->image),
+            flags->boot_fs ? ImagePart::boot : ImagePart::root);
+        copy_out_with_progress(context, reader, flags->copy.request());
     });
 }
 
