@@ -21,7 +21,10 @@ Bucket& bucket_of(const void* object) {
 bool wake_thread_entry(PollEntry* entry, u32) {
     Thread* t = static_cast<ThreadPollEntry*>(entry)->thread;
     __atomic_store_n(&t->poll_notified, true, __ATOMIC_SEQ_CST);
-    wake(t, WakeReason::Woken);
+    // Only a sleep in PollWaiter::wait is ended: between its checks the thread may block for
+    // something else (a page fault reading a file), which a notification must not cut short.
+    if (t->poll_sleeping)
+        wake(t, WakeReason::Woken);
     return true; // registered means in the middle of a poll: it will see the change
 }
 
@@ -113,5 +116,9 @@ WakeReason PollWaiter::wait(u64 deadline_ns) {
         return WakeReason::Woken;
     if (deadline_ns && monotonic_ns() >= deadline_ns)
         return WakeReason::TimedOut;
-    return block_current(deadline_ns);
+    Thread* self = current_thread();
+    self->poll_sleeping = true;
+    WakeReason reason = block_current(deadline_ns);
+    self->poll_sleeping = false;
+    return reason;
 }

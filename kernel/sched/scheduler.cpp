@@ -72,14 +72,24 @@ void arm_timer(Thread* running = nullptr) {
                 next = check;
         }
     }
+    // Reprogramming the APIC timer is a few device-register writes (each a VM exit under
+    // virtualisation) and happens on every wake-up and switch: leave a timer that fires no
+    // later than needed alone. An early interrupt just comes back here and arms for `next`.
+    if (c.timer_deadline > now && (next == 0 || c.timer_deadline <= next))
+        return;
     if (next == 0) {
-        lapic_timer_cancel();
+        if (c.timer_deadline) {
+            lapic_timer_cancel();
+            c.timer_deadline = 0;
+        }
         return;
     }
     lapic_timer_arm(next > now ? next - now : 1);
+    c.timer_deadline = next > now ? next : now;
 }
 
 void timer_interrupt() {
+    this_cpu().timer_deadline = 0; // one-shot: it has fired
     u64 now = monotonic_ns();
     timer_run_expired(now);
     PerCpu& c = this_cpu();

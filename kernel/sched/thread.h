@@ -52,11 +52,13 @@ struct Thread {
     // Blocking.
     WakeReason wake_reason = WakeReason::Woken;
     bool poll_notified = false; // a watched object was notified since PollWaiter::arm
-    KernelTimer sleep_timer;    // wakes it at a blocking deadline
-    ListNode run_node;          // run queue or a wait queue
-    ListNode all_node;          // every live thread
-    u32 cpu = 0;                // where it runs or last ran
-    u64 affinity = ~0ull;       // CPUs it may run on (sched_setaffinity)
+    // Blocked in PollWaiter::wait: only then does a notification wake it.
+    bool poll_sleeping = false;
+    KernelTimer sleep_timer; // wakes it at a blocking deadline
+    ListNode run_node;       // run queue or a wait queue
+    ListNode all_node;       // every live thread
+    u32 cpu = 0;             // where it runs or last ran
+    u64 affinity = ~0ull;    // CPUs it may run on (sched_setaffinity)
     u32 futex_bitset = 0;
 
     // CPU time (sched/cpu_time.h).

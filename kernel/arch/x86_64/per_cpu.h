@@ -20,9 +20,9 @@ struct [[gnu::packed]] TaskStateSegment {
 static_assert(sizeof(TaskStateSegment) == 104);
 
 struct PerCpu {
-    PerCpu* self;          // 0
-    u64 kernel_stack_top;  // 8: syscall entry stack (the current thread's)
-    u64 user_rsp_scratch;  // 16
+    PerCpu* self;         // 0
+    u64 kernel_stack_top; // 8: syscall entry stack (the current thread's)
+    u64 user_rsp_scratch; // 16
     Thread* current_thread;
     Thread* idle_thread;
     u32 index;
@@ -30,7 +30,8 @@ struct PerCpu {
     bool need_resched;
     bool idle;
     u64 slice_end;
-    Thread* zombie;        // a dead thread freed once this CPU is off its stack
+    u64 timer_deadline; // when this CPU's APIC timer fires (monotonic ns), 0 when stopped
+    Thread* zombie;     // a dead thread freed once this CPU is off its stack
     alignas(16) u64 gdt[8];
     alignas(16) TaskStateSegment tss;
     alignas(16) u8 double_fault_stack[8192];
