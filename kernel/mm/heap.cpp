@@ -11,7 +11,11 @@
 namespace {
 
 constexpr size_t HEADER = 16;
-constexpr int CLASS_COUNT = 9; // 32 .. 8192 bytes including the header
+constexpr int CLASS_COUNT = 13; // 32 .. 131072 bytes including the header
+// kmalloc uses the classes up to 8192 bytes and whole pages above. kmalloc_uninitialized also
+// uses the larger ones: the 64 KiB bounce buffers of reads and writes come back to a free list
+// instead of the page allocator, whose search and zeroing cost more than the copies they serve.
+constexpr int ZEROED_CLASS_COUNT = 9;
 constexpr size_t class_size(int c) { return size_t(32) << c; }
 constexpr u64 LARGE_MARK = 0x4c41524745000000ull;
 
@@ -38,12 +42,14 @@ bool refill(int c) {
 
 } // namespace
 
-void* kmalloc(size_t size) {
+namespace {
+
+void* allocate(size_t size, bool zero) {
     size_t total = size + HEADER;
     if (total < size)
         return nullptr;
     InterruptGuard guard;
-    for (int c = 0; c < CLASS_COUNT; c++) {
+    for (int c = 0; c < (zero ? ZEROED_CLASS_COUNT : CLASS_COUNT); c++) {
         if (total > class_size(c))
             continue;
         if (!g_free[c] && !refill(c))
@@ -52,7 +58,8 @@ void* kmalloc(size_t size) {
         g_free[c] = b->next;
         auto* header = reinterpret_cast<u64*>(b);
         header[0] = u64(c);
-        memset(reinterpret_cast<u8*>(b) + HEADER, 0, class_size(c) - HEADER);
+        if (zero)
+            memset(reinterpret_cast<u8*>(b) + HEADER, 0, class_size(c) - HEADER);
         return reinterpret_cast<u8*>(b) + HEADER;
     }
     u64 pages = align_up(total, PAGE_SIZE) / PAGE_SIZE;
@@ -63,6 +70,12 @@ void* kmalloc(size_t size) {
     header[0] = LARGE_MARK | pages;
     return reinterpret_cast<u8*>(header) + HEADER;
 }
+
+} // namespace
+
+void* kmalloc(size_t size) { return allocate(size, true); }
+
+void* kmalloc_uninitialized(size_t size) { return allocate(size, false); }
 
 void kfree(void* p) {
     if (!p)

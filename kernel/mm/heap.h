@@ -8,6 +8,10 @@
 
 // Returns nullptr when out of memory. Memory is zeroed.
 void* kmalloc(size_t size);
+// The same without zeroing small blocks, for buffers the caller fills before reading them (the
+// bounce buffers of read/write, the network stack's packet buffers): zeroing them cost more
+// than the copies they serve.
+void* kmalloc_uninitialized(size_t size);
 void kfree(void* p);
 
 // Allocates and constructs a T; nullptr when out of memory (callers return ENOMEM).

@@ -1,17 +1,24 @@
-// interface.cpp: an lwIP netif per virtio-net device: frames in (interrupt context) and out
-// (copied into a transmit buffer), link-level setup, and the address configuration that prints
-// `assigned: <ip>` when an IPv4 address arrives, statically or by DHCP.
+// interface.cpp: an lwIP netif per virtio-net device: frames in (interrupt context, as pbufs
+// pointing into the device's receive buffers, checksums the device vouches for not checked
+// again) and out (read by the device from lwIP's pbufs in place, TCP checksums and the cutting
+// of large segments left to the device when it offers that), link-level setup, and the address
+// configuration that prints `assigned: <ip>` when an IPv4 address arrives, statically or by DHCP.
 #include "net/interface.h"
 #include "dev/virtio/net/net.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap.h"
+#include "net/segment_offload.h"
 #include "net/stack.h"
 
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
+#include "lwip/ip4.h"
 #include "lwip/ip4_addr.h"
+#include "lwip/ip4_frag.h"
+#include "lwip/ip6.h"
+#include "lwip/ip6_frag.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
@@ -25,35 +32,237 @@ struct Interface {
     virtio::NetDevice* device = nullptr;
     int number = 0; // en<number>
     bool announced = false;
+    // The link's MTU. lwIP's netif says more when the device cuts large TCP segments (lwIP's IP
+    // layer would fragment them otherwise); other packets larger than this are fragmented here.
+    u16 mtu = 1500;
 };
 
 Interface* g_interfaces[MAX_INTERFACES];
 int g_interface_count;
 
+u16 read_be16(const u8* p) {
+    return u16(p[0] << 8 | p[1]);
+}
+
+// The ones' complement sum of `length` bytes (even) as big-endian 16-bit words, not folded.
+u32 sum_words(const u8* p, size_t length) {
+    u32 sum = 0;
+    for (size_t i = 0; i + 1 < length; i += 2)
+        sum += read_be16(p + i);
+    return sum;
+}
+
+// With checksum offload lwIP leaves TCP checksums out (the netif's NETIF_CHECKSUM_GEN_TCP is
+// off): put the pseudo-header sum in the checksum field and ask the device to finish it from the
+// TCP header on ([virtio-v1.1] 5.1.6.2). Other frames are complete already.
+void offload_tcp_checksum(u8* frame, size_t length, virtio::NetHeader* header) {
+    constexpr u8 TCP = 6;
+    constexpr size_t ETHERNET = 14;
+    if (length < ETHERNET + 40)
+        return;
+    u16 type = read_be16(frame + 12);
+    u8* ip = frame + ETHERNET;
+    size_t start;
+    u32 sum;
+    if (type == 0x0800) {
+        size_t ip_header = (ip[0] & 0xf) * 4u;
+        bool fragment = read_be16(ip + 6) & 0x3fff;
+        if (ip[9] != TCP || fragment || ip_header < 20)
+            return;
+        u16 segment = u16(read_be16(ip + 2) - ip_header);
+        start = ETHERNET + ip_header;
+        sum = sum_words(ip + 12, 8) + TCP + segment;
+    } else if (type == 0x86dd) {
+        if (ip[6] != TCP) // lwIP sends TCP without extension headers
+            return;
+        start = ETHERNET + 40;
+        sum = sum_words(ip + 8, 32) + TCP + read_be16(ip + 4);
+    } else {
+        return;
+    }
+    if (start + 20 > length)
+        return;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    frame[start + 16] = u8(sum >> 8);
+    frame[start + 17] = u8(sum);
+    header->flags = virtio::NetHeader::NEEDS_CSUM;
+    header->csum_start = u16(start);
+    header->csum_offset = 16; // struct tcp_hdr's chksum
+}
+
+// The TCP segment in this frame is larger than the MTU: have the device cut it into segments
+// of the connection's wire MSS ([virtio-v1.1] 5.1.6.2.1). The checksum is already partial.
+bool offload_segmentation(const u8* frame, size_t length, virtio::NetHeader* header) {
+    if (!(header->flags & virtio::NetHeader::NEEDS_CSUM))
+        return false;
+    u16 mss = segment_offload::wire_mss_for_frame(frame, length);
+    if (mss == 0)
+        mss = 536; // not found (cannot happen): the size every peer takes
+    bool v4 = read_be16(frame + 12) == 0x0800;
+    header->gso_type = v4 ? virtio::NetHeader::GSO_TCPV4 : virtio::NetHeader::GSO_TCPV6;
+    header->gso_size = mss;
+    header->header_length = u16(header->csum_start + (frame[header->csum_start + 12] >> 4) * 4u);
+    return true;
+}
+
+// An IP packet (in an Ethernet frame) larger than the link's MTU that is not a TCP segment the
+// device can cut: fragmented by lwIP's own fragmenter, with the netif's MTU lowered to the
+// link's for the call. The fragments come back through link_output.
+err_t fragment(Interface* interface, netif* n, pbuf* p) {
+    u16 type = read_be16(static_cast<const u8*>(p->payload) + 12);
+    if ((type != 0x0800 && type != 0x86dd) || pbuf_remove_header(p, 14))
+        return ERR_BUF;
+    const auto* ip = static_cast<const u8*>(p->payload);
+    u16 mtu = n->mtu, mtu6 = n->mtu6;
+    n->mtu = n->mtu6 = interface->mtu;
+    err_t err;
+    if (type == 0x0800) {
+        ip4_addr_t destination;
+        memcpy(&destination.addr, ip + 16, 4);
+        err = ip4_frag(p, n, &destination);
+    } else {
+        ip6_addr_t destination;
+        memcpy(destination.addr, ip + 24, 16);
+        ip6_addr_clear_zone(&destination);
+        err = ip6_frag(p, n, &destination);
+    }
+    n->mtu = mtu;
+    n->mtu6 = mtu6;
+    pbuf_add_header(p, 14);
+    return err;
+}
+
+bool is_tcp(const u8* frame, size_t length) {
+    if (length < 14 + 40)
+        return false;
+    u16 type = read_be16(frame + 12);
+    return (type == 0x0800 && frame[14 + 9] == 6) || (type == 0x86dd && frame[14 + 6] == 6);
+}
+
+// The device reads a frame in place from lwIP's pbufs, which stay referenced until it is done.
+// Pbufs whose memory may change after the call (PBUF_REF/ROM: UDP data in a caller's buffer,
+// fragments, a received frame sent back) and long chains are first copied into one pbuf.
 err_t link_output(netif* n, pbuf* p) {
     auto* interface = static_cast<Interface*>(n->state);
-    if (p->tot_len > virtio::NetDevice::MAX_FRAME)
-        return ERR_BUF;
-    u8* buffer = interface->device->transmit_buffer();
-    if (!buffer) {
-        interface->device->poll();
-        buffer = interface->device->transmit_buffer();
-        if (!buffer)
-            return ERR_MEM; // every transmit slot is busy: TCP retransmits, UDP drops
+    virtio::NetDevice* device = interface->device;
+    if (p->tot_len > 14u + interface->mtu) {
+        if (!device->large_send())
+            return ERR_BUF;
+        if (!is_tcp(static_cast<const u8*>(p->payload), p->len))
+            return fragment(interface, n, p);
     }
-    pbuf_copy_partial(p, buffer, p->tot_len, 0);
-    interface->device->transmit(p->tot_len);
+    bool copy = false;
+    int count = 0;
+    for (pbuf* q = p; q; q = q->next) {
+        if (PBUF_NEEDS_COPY(q) || ++count > virtio::NetDevice::MAX_TRANSMIT_PIECES)
+            copy = true;
+        if (q->len == 0)
+            count--;
+    }
+    pbuf* frame = p;
+    // The headers offload_tcp_checksum() reads and writes must be in the first pbuf.
+    if (copy || p->len < min<u32>(p->tot_len, 14 + 60 + 60)) {
+        frame = pbuf_alloc(PBUF_RAW, p->tot_len, PBUF_RAM);
+        if (!frame)
+            return ERR_MEM;
+        pbuf_copy(frame, p);
+    } else {
+        pbuf_ref(frame);
+    }
+    auto* first = static_cast<u8*>(frame->payload);
+    virtio::NetHeader header = {};
+    if (device->checksum_offload())
+        offload_tcp_checksum(first, frame->len, &header);
+    if (frame->tot_len > 14u + interface->mtu &&
+        !offload_segmentation(first, frame->len, &header)) {
+        pbuf_free(frame);
+        return ERR_BUF;
+    }
+    virtio::TransmitPiece pieces[virtio::NetDevice::MAX_TRANSMIT_PIECES];
+    count = 0;
+    for (pbuf* q = frame; q; q = q->next)
+        if (q->len)
+            pieces[count++] = {static_cast<const u8*>(q->payload), q->len};
+    auto sent = device->transmit(header, pieces, count, frame);
+    if (sent.is_error()) {
+        device->poll(); // collects finished frames (and whatever arrived)
+        sent = device->transmit(header, pieces, count, frame);
+    }
+    if (sent.is_error()) {
+        pbuf_free(frame);
+        return ERR_MEM; // every transmit slot is busy: TCP retransmits, UDP drops
+    }
     return ERR_OK;
 }
 
-void receive_frame(void* context, const u8* frame, size_t length) {
+void frame_transmitted(void*, void* cookie) {
+    pbuf_free(static_cast<pbuf*>(cookie));
+}
+
+// A received piece as an lwIP pbuf that points into the device's receive buffer (no copy); the
+// pbuf lives in the buffer's headroom and freeing it gives the buffer back.
+struct ReceivePbuf {
+    pbuf_custom custom;
+};
+static_assert(sizeof(ReceivePbuf) <= virtio::NetDevice::RECEIVE_HEADROOM);
+
+void free_receive_pbuf(pbuf* p) {
+    virtio::NetDevice::free_receive_buffer(reinterpret_cast<u8*>(p));
+}
+
+constexpr u16 CHECKS_OFFLOADED = NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP;
+
+void receive_frame(void* context, const virtio::ReceivedFrame& frame) {
     auto* interface = static_cast<Interface*>(context);
-    pbuf* p = pbuf_alloc(PBUF_RAW, u16(length), PBUF_POOL);
-    if (!p)
-        return; // out of memory: the frame is dropped as a full NIC would
-    pbuf_take(p, frame, u16(length));
-    if (interface->lwip.input(p, &interface->lwip) != ERR_OK)
-        pbuf_free(p);
+    netif* n = &interface->lwip;
+    // A large segment (the device merged what the host sent as one TCP segment) may be longer
+    // than a pbuf chain can count (16 bits) with its Ethernet header: it is always IPv4 or IPv6
+    // TCP to us, so it goes to IP without that header, as ethernet_input would pass it.
+    bool segment = frame.header.gso_type != virtio::NetHeader::GSO_NONE;
+    u32 skip = segment ? 14 : 0;
+    u64 total = 0;
+    for (int i = 0; i < frame.count; i++)
+        total += frame.pieces[i].length;
+    if (total <= skip || total - skip > 0xffff || frame.pieces[0].length < skip + 20) {
+        for (int i = 0; i < frame.count; i++)
+            virtio::NetDevice::free_receive_buffer(frame.pieces[i].buffer);
+        return;
+    }
+    u16 type = read_be16(frame.pieces[0].data + 12);
+    pbuf* head = nullptr;
+    for (int i = frame.count - 1; i >= 0; i--) {
+        const auto& piece = frame.pieces[i];
+        auto* holder = new (piece.buffer) ReceivePbuf;
+        holder->custom.custom_free_function = free_receive_pbuf;
+        u32 offset = i == 0 ? skip : 0;
+        pbuf* p =
+            pbuf_alloced_custom(PBUF_RAW, u16(piece.length - offset), PBUF_REF, &holder->custom,
+                                piece.data + offset, u16(piece.length - offset));
+        if (head) {
+            p->next = head; // takes over head's reference
+            p->tot_len = u16(p->len + head->tot_len);
+        }
+        head = p;
+    }
+    head->if_idx = netif_get_index(n);
+    // The device checked the checksum (DATA_VALID), or the frame comes from the host's own stack
+    // with a partial one (NEEDS_CSUM): lwIP must not check it. Other frames are checked.
+    u16 flags = n->chksum_flags;
+    if (frame.header.flags & (virtio::NetHeader::DATA_VALID | virtio::NetHeader::NEEDS_CSUM))
+        NETIF_SET_CHECKSUM_CTRL(n, u16(flags & ~CHECKS_OFFLOADED));
+    err_t err;
+    if (segment && type == 0x0800)
+        err = ip4_input(head, n);
+    else if (segment && type == 0x86dd)
+        err = ip6_input(head, n);
+    else if (segment)
+        err = (pbuf_free(head), ERR_OK);
+    else
+        err = n->input(head, n);
+    NETIF_SET_CHECKSUM_CTRL(n, flags);
+    if (err != ERR_OK)
+        pbuf_free(head);
 }
 
 void status_changed(netif* n) {
@@ -77,10 +286,13 @@ err_t netif_setup(netif* n) {
     n->name[1] = 'n';
     n->hwaddr_len = 6;
     memcpy(n->hwaddr, interface->device->mac(), 6);
-    n->mtu = 1500;
-    n->mtu6 = 1500;
+    // With segmentation offload lwIP's IP layer must pass large TCP segments on unfragmented.
+    n->mtu = n->mtu6 = interface->device->large_send() ? 0xffff : interface->mtu;
     n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP |
                NETIF_FLAG_MLD6;
+    // With checksum offload lwIP leaves TCP checksums to the device (link_output).
+    if (interface->device->checksum_offload())
+        NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
     n->output = etharp_output;
     n->output_ip6 = ethip6_output;
     n->linkoutput = link_output;
@@ -107,8 +319,9 @@ void configure(Interface& interface, const tfs::Value* settings) {
     u64 mtu = 0;
     if (settings && tfs::value_as_u64(tfs::tuple_get(settings, "mtu"), &mtu) && mtu >= 576 &&
         mtu <= 1500) {
-        n.mtu = u16(mtu);
-        n.mtu6 = u16(mtu);
+        interface.mtu = u16(mtu);
+        if (!interface.device->large_send())
+            n.mtu = n.mtu6 = u16(mtu);
     }
 
     ip4_addr_t address, netmask, gateway;
@@ -154,7 +367,8 @@ Result<void> interface_create(virtio::Transport* transport) {
     if (!interface)
         return Errno::ENOMEM;
     interface->number = g_interface_count + 1;
-    interface->device = TRY(virtio::NetDevice::create(transport, receive_frame, interface));
+    interface->device =
+        TRY(virtio::NetDevice::create(transport, receive_frame, frame_transmitted, interface));
     StackCall call;
     if (!netif_add(&interface->lwip, nullptr, nullptr, nullptr, interface, netif_setup,
                    ethernet_input))
@@ -181,6 +395,16 @@ void interfaces_configure(const tfs::Value* manifest_root) {
             kprintf("ops kernel: en%d has no usable interrupt line (%s); it will not receive\n",
                     interface.number, errno_name(enabled.error()));
     }
+}
+
+void interfaces_reclaim_transmitted() {
+    for (int i = 0; i < g_interface_count; i++)
+        g_interfaces[i]->device->reclaim_transmitted();
+}
+
+bool interface_segments_tcp(const netif* n) {
+    return n && n->linkoutput == link_output &&
+           static_cast<Interface*>(n->state)->device->large_send();
 }
 
 namespace {
@@ -233,7 +457,9 @@ bool interface_info(int position, InterfaceInfo* out) {
         format(out->name, sizeof out->name, "%c%c%u", n->name[0], n->name[1], n->num);
     out->mac_length = out->loopback ? 0 : n->hwaddr_len;
     memcpy(out->mac, n->hwaddr, min<size_t>(out->mac_length, sizeof out->mac));
-    out->mtu = out->loopback ? 65536 : n->mtu;
+    out->mtu = out->loopback                  ? 65536
+               : n->linkoutput == link_output ? static_cast<Interface*>(n->state)->mtu
+                                              : n->mtu;
     out->up = netif_is_up(n);
     out->running = out->up && (out->loopback || netif_is_link_up(n));
     out->broadcast = n->flags & NETIF_FLAG_BROADCAST;

@@ -11,9 +11,16 @@ namespace virtio {
 class Transport;
 }
 
+struct netif;
+
 Result<void> interface_create(virtio::Transport* transport);
 // Applies the manifest's settings to every interface and brings them up.
 void interfaces_configure(const tfs::Value* manifest_root);
+// Frees the frames the devices have finished sending (their buffers are lwIP's pbufs, held
+// until then). Inside the stack (net_service does it).
+void interfaces_reclaim_transmitted();
+// Whether `n` is one of ours whose device cuts large TCP segments (net/segment_offload.h).
+bool interface_segments_tcp(const netif* n);
 
 // A read-only snapshot of one interface, as netlink (RTM_GETLINK/RTM_GETADDR) reports it.
 struct InterfaceInfo {

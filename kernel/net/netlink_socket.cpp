@@ -363,7 +363,8 @@ class NetlinkSocket final : public Socket {
 
     void handle_requests(const u8* data, size_t length) {
         size_t at = 0;
-        while (length - at >= sizeof(MessageHeader)) {
+        // `at` passes `length` when the last message's length is not a multiple of 4.
+        while (at < length && length - at >= sizeof(MessageHeader)) {
             MessageHeader header;
             memcpy(&header, data + at, sizeof header);
             if (header.length < sizeof header || header.length > length - at)

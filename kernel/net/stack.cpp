@@ -34,6 +34,8 @@ void net_service() {
     netif_poll_all();
     sys_check_timeouts();
     netif_poll_all();
+    // Sent frames hold their pbufs until collected; a quiet link raises no interrupt to do it.
+    interfaces_reclaim_transmitted();
     u32 sleep_ms = sys_timeouts_sleeptime();
     if (sleep_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE) {
         timer_cancel(&g_lwip_timer);

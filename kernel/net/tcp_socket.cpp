@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "net/inet_address.h"
+#include "net/segment_offload.h"
 #include "net/stack.h"
 
 #include "lwip/priv/tcp_priv.h"
@@ -138,10 +139,12 @@ class TcpSocket final : public Socket {
     bool m_write_shut = false;
     bool m_read_shut = false;
     bool m_unread_discarded = false;
-    // Data not yet read, in order: pbuf chains joined with pbuf_cat. Only `len` and `next` are
-    // used: the chain's 16-bit tot_len overflows past 64 KiB, so the count is kept here.
+    // Data not yet read, in order: pbuf chains linked through `next` (as pbuf_cat would, without
+    // walking the chain). Only `len` and `next` are used: the chain's 16-bit tot_len overflows
+    // past 64 KiB, so the count is kept here.
     pbuf* m_received = nullptr;
-    u32 m_received_offset = 0; // bytes of m_received's first pbuf already read
+    pbuf* m_received_last = nullptr; // the chain's last pbuf: appending does not walk it
+    u32 m_received_offset = 0;       // bytes of m_received's first pbuf already read
     u64 m_received_bytes = 0;
     // Listening: accepted connections the program has not taken, oldest first.
     TcpSocket* m_pending_head = nullptr;
@@ -149,7 +152,8 @@ class TcpSocket final : public Socket {
     TcpSocket* m_pending_next = nullptr;
     int m_pending_count = 0;
     int m_backlog = 0;
-    int m_max_segment = 0; // TCP_MAXSEG, 0: the negotiated MSS
+    int m_max_segment = 0;    // TCP_MAXSEG, 0: the negotiated MSS
+    u16 m_negotiated_mss = 0; // lwIP's pcb->mss when the connection was established
     int m_keepalive_idle = 7200, m_keepalive_interval = 75, m_keepalive_count = 9;
 };
 
@@ -178,9 +182,16 @@ void TcpSocket::adopt(tcp_pcb* pcb) {
 void TcpSocket::apply_options() {
     if (!m_pcb || m_state == State::Listening)
         return;
-    // TCP_MAXSEG caps the segments we send once the connection has its negotiated MSS.
-    if (m_max_segment && m_state == State::Connected && m_pcb->mss > m_max_segment)
-        m_pcb->mss = u16(m_max_segment);
+    // TCP_MAXSEG caps the segments we send once the connection has its negotiated MSS; an
+    // interface that cuts large segments gets them (net/segment_offload.h).
+    if (m_state == State::Connected) {
+        if (!m_negotiated_mss)
+            m_negotiated_mss = m_pcb->mss;
+        u16 mss = m_negotiated_mss;
+        if (m_max_segment && mss > m_max_segment)
+            mss = u16(m_max_segment);
+        segment_offload::apply(m_pcb, mss);
+    }
     if (m_nodelay)
         tcp_nagle_disable(m_pcb);
     else
@@ -220,6 +231,7 @@ void TcpSocket::drop_received() {
     if (m_received)
         pbuf_free(m_received);
     m_received = nullptr;
+    m_received_last = nullptr;
     m_received_offset = 0;
     m_received_bytes = 0;
 }
@@ -294,11 +306,15 @@ err_t TcpSocket::on_receive(void* arg, tcp_pcb* pcb, pbuf* p, err_t) {
     } else {
         socket->m_received_bytes += p->tot_len;
         if (socket->m_received) {
-            pbuf_cat(socket->m_received, p);
+            socket->m_received_last->next = p; // the chain takes over p's reference
         } else {
             socket->m_received = p;
             socket->m_received_offset = 0;
         }
+        pbuf* last = p;
+        while (last->next)
+            last = last->next;
+        socket->m_received_last = last;
     }
     socket->notify();
     return ERR_OK;
@@ -513,6 +529,8 @@ Result<size_t> TcpSocket::receive(u8* data, size_t length, int flags, SocketAddr
                     pbuf_free(m_received);
                     m_received = next;
                 }
+                if (!m_received)
+                    m_received_last = nullptr;
                 m_received_offset = offset;
                 m_received_bytes -= taken;
                 open_window(taken);
@@ -665,7 +683,7 @@ Result<u32> TcpSocket::get_option(int level, int name, u8* value, u32 capacity) 
             return put_int(value, capacity, m_nodelay);
         case TCP_MAXSEG:
             return put_int(value, capacity,
-                           m_pcb && m_state == State::Connected ? m_pcb->mss
+                           m_pcb && m_state == State::Connected ? segment_offload::wire_mss(m_pcb)
                            : m_max_segment                      ? m_max_segment
                                                                 : TCP_MSS);
         case TCP_KEEPIDLE:

@@ -91,12 +91,18 @@ Result<void> Queue::add(const Buffer* buffers, u16 count, void* cookie) {
     return {};
 }
 
-void Queue::kick() {
+void Queue::publish() {
     if (m_published == m_next_available)
         return;
     asm volatile("" ::: "memory");
     __atomic_store_n(&m_available[1], m_next_available, __ATOMIC_RELEASE);
     m_published = m_next_available;
+}
+
+void Queue::kick() {
+    if (m_published == m_next_available)
+        return;
+    publish();
     asm volatile("mfence" ::: "memory");
     // The device sets VIRTQ_USED_F_NO_NOTIFY in the used ring's flags when it is already
     // processing the queue ([virtio-v1.1] 2.6.7.2).

@@ -32,25 +32,31 @@ class Queue {
     // bytes the device wrote, false when there is none.
     Result<void> add(const Buffer* buffers, u16 count, void* cookie);
     void kick();
+    // Makes everything added visible without notifying the device (it will look by itself).
+    void publish();
     bool pop_used(void** cookie, u32* written);
     u16 free_descriptors() const { return m_free_count; }
+    // Asks the device not to interrupt when it uses buffers of this queue (VIRTQ_AVAIL_F_NO_
+    // INTERRUPT, [virtio-v1.1] 2.6.7): for a queue whose completions are collected by polling.
+    void suppress_interrupts() { m_available[0] = 1; }
     u16 size() const { return m_size; }
 
   private:
-    Queue(Transport& transport, u16 index, u16 size) : m_transport(transport), m_index(index), m_size(size) {}
+    Queue(Transport& transport, u16 index, u16 size)
+        : m_transport(transport), m_index(index), m_size(size) {}
 
     Transport& m_transport;
     u16 m_index;
     u16 m_size;
     Descriptor* m_descriptors = nullptr;
-    volatile u16* m_available = nullptr; // flags, idx, ring[size]
+    volatile u16* m_available = nullptr;   // flags, idx, ring[size]
     volatile u16* m_used_header = nullptr; // flags, idx, then UsedElement[size]
     u16 m_next_available = 0;
     u16 m_last_used = 0;
     // Asynchronous use: descriptors not in flight, chained through Descriptor::next.
     u16 m_free_head = 0;
     u16 m_free_count = 0;
-    u16 m_published = 0; // m_next_available as last written to the ring's idx
+    u16 m_published = 0;        // m_next_available as last written to the ring's idx
     void** m_cookies = nullptr; // by head descriptor
 };
 

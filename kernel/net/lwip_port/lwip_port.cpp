@@ -16,8 +16,9 @@ u32 sys_now() {
     return u32(monotonic_ns() / 1000000);
 }
 
+// lwIP initialises what it allocates (packet buffers are filled before use): no zeroing.
 void* ops_lwip_malloc(size_t size) {
-    return kmalloc(size);
+    return kmalloc_uninitialized(size);
 }
 void ops_lwip_free(void* p) {
     kfree(p);

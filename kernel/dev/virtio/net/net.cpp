@@ -1,5 +1,5 @@
-// net.cpp: virtio-net set-up, the receive ring (always full of empty 2 KiB buffers), the transmit
-// ring (frames copied into per-slot buffers) and the interrupt that services both.
+// net.cpp: virtio-net set-up (features, queues, buffers) and its interrupt. The rings are
+// serviced in receive.cpp and transmit.cpp.
 #include "dev/virtio/net/net.h"
 #include "arch/x86_64/interrupt_guard.h"
 #include "arch/x86_64/ioapic.h"
@@ -8,12 +8,19 @@
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
-#include "mm/physical.h"
 
 namespace virtio {
 
 namespace {
+// Feature bits ([virtio-v1.1] 5.1.3).
+constexpr u64 F_CSUM = 1ull << 0;       // the device completes checksums we leave partial
+constexpr u64 F_GUEST_CSUM = 1ull << 1; // we accept partial checksums (and DATA_VALID)
 constexpr u64 F_MAC = 1ull << 5;
+constexpr u64 F_GUEST_TSO4 = 1ull << 7; // the device may send us large TCP segments
+constexpr u64 F_GUEST_TSO6 = 1ull << 8;
+constexpr u64 F_HOST_TSO4 = 1ull << 11; // the device cuts large TCP segments we send
+constexpr u64 F_HOST_TSO6 = 1ull << 12;
+constexpr u64 F_MRG_RXBUF = 1ull << 15; // a frame may span several receive buffers
 constexpr u16 MAX_QUEUE = 256;
 constexpr u16 RECEIVE_QUEUE = 0;
 constexpr u16 TRANSMIT_QUEUE = 1;
@@ -32,17 +39,25 @@ void interrupt() {
 constexpr InterruptHandler HANDLERS[MAX_DEVICES] = {interrupt<0>, interrupt<1>, interrupt<2>,
                                                     interrupt<3>};
 
-Result<u8*> allocate_buffers(u16 count, size_t size) {
-    u64 pages = align_up(u64(count) * size, PAGE_SIZE) / PAGE_SIZE;
-    u64 phys = TRY(physical_allocate(pages));
-    return static_cast<u8*>(phys_to_virt(phys));
+// The features we use. Large receive segments need merged buffers (our receive buffers are
+// 4 KiB) and checksum trust (a segment arrives with its checksum partial); large send segments
+// need checksum offload. Without a host backend that supports them (QEMU's user network) the
+// device offers none of the offloads.
+u64 wanted_features(u64 offered) {
+    u64 wanted = F_MAC | F_CSUM | F_GUEST_CSUM | F_MRG_RXBUF;
+    if ((offered & F_MRG_RXBUF) && (offered & F_GUEST_CSUM))
+        wanted |= F_GUEST_TSO4 | F_GUEST_TSO6;
+    if (offered & F_CSUM) // segmentation needs the device to finish checksums too
+        wanted |= F_HOST_TSO4 | F_HOST_TSO6;
+    return wanted;
 }
 } // namespace
 
-Result<NetDevice*> NetDevice::create(Transport* transport, Receiver receiver, void* context) {
+Result<NetDevice*> NetDevice::create(Transport* transport, Receiver receiver,
+                                     Transmitted transmitted, void* context) {
     if (g_device_count == MAX_DEVICES)
         return Errno::ENOSPC;
-    u64 features = negotiate(*transport, F_MAC);
+    u64 features = negotiate(*transport, wanted_features(transport->device_features()));
     if (!features)
         return Errno::ENODEV;
     auto* dev = make<NetDevice>();
@@ -50,7 +65,13 @@ Result<NetDevice*> NetDevice::create(Transport* transport, Receiver receiver, vo
         return Errno::ENOMEM;
     dev->m_transport = transport;
     dev->m_receiver = receiver;
+    dev->m_transmitted = transmitted;
     dev->m_context = context;
+    dev->m_merged_buffers = features & F_MRG_RXBUF;
+    dev->m_checksum_offload = features & F_CSUM;
+    dev->m_large_receive = features & (F_GUEST_TSO4 | F_GUEST_TSO6);
+    // Both or neither: the stack segments for a connection before it knows its address family.
+    dev->m_large_send = (features & F_HOST_TSO4) && (features & F_HOST_TSO6);
     if (features & F_MAC) {
         for (u32 i = 0; i < 6; i++)
             dev->m_mac[i] = transport->config_read8(i);
@@ -62,17 +83,19 @@ Result<NetDevice*> NetDevice::create(Transport* transport, Receiver receiver, vo
     }
     dev->m_receive = TRY(Queue::create(*transport, RECEIVE_QUEUE, MAX_QUEUE));
     dev->m_transmit = TRY(Queue::create(*transport, TRANSMIT_QUEUE, MAX_QUEUE));
-    dev->m_receive_buffers = TRY(allocate_buffers(dev->m_receive->size(), BUFFER));
-    dev->m_transmit_buffers = TRY(allocate_buffers(dev->m_transmit->size(), BUFFER));
-    dev->m_free_transmit = static_cast<u16*>(kmalloc(sizeof(u16) * dev->m_transmit->size()));
-    if (!dev->m_free_transmit)
+    // Sent buffers are reclaimed when we next need one or poll: no interrupt for each.
+    dev->m_transmit->suppress_interrupts();
+    u16 slots = dev->m_transmit->size();
+    dev->m_transmit_headers = static_cast<NetHeader*>(kmalloc(sizeof(NetHeader) * slots));
+    dev->m_transmit_cookies = static_cast<void**>(kmalloc(sizeof(void*) * slots));
+    dev->m_free_transmit = static_cast<u16*>(kmalloc(sizeof(u16) * slots));
+    if (!dev->m_transmit_headers || !dev->m_transmit_cookies || !dev->m_free_transmit)
         return Errno::ENOMEM;
     for (u16 i = 0; i < dev->m_transmit->size(); i++)
         dev->m_free_transmit[dev->m_free_transmit_count++] = i;
     transport->set_status(status::ACKNOWLEDGE | status::DRIVER | status::FEATURES_OK |
                           status::DRIVER_OK);
-    for (u16 i = 0; i < dev->m_receive->size(); i++)
-        dev->post_receive(i);
+    dev->refill_receive();
     dev->m_receive->kick();
     g_devices[g_device_count++] = dev;
     return dev;
@@ -94,57 +117,6 @@ Result<void> NetDevice::enable_interrupts() {
     InterruptGuard guard;
     poll();
     return {};
-}
-
-void NetDevice::post_receive(u16 index) {
-    u8* buffer = m_receive_buffers + u64(index) * BUFFER;
-    Buffer chain = {virt_to_phys(buffer), u32(BUFFER), true};
-    // The receive queue has exactly one descriptor per buffer, so this cannot fail.
-    (void)m_receive->add(&chain, 1, reinterpret_cast<void*>(u64(index) + 1));
-}
-
-u8* NetDevice::transmit_buffer() {
-    if (m_free_transmit_count == 0)
-        reclaim_transmitted();
-    if (m_free_transmit_count == 0)
-        return nullptr;
-    u16 index = m_free_transmit[m_free_transmit_count - 1];
-    return m_transmit_buffers + u64(index) * BUFFER + HEADER;
-}
-
-void NetDevice::transmit(size_t length) {
-    u16 index = m_free_transmit[--m_free_transmit_count];
-    u8* buffer = m_transmit_buffers + u64(index) * BUFFER;
-    memset(buffer, 0, HEADER); // no checksum or segmentation offload requested
-    Buffer chain = {virt_to_phys(buffer), u32(HEADER + length), false};
-    (void)m_transmit->add(&chain, 1, reinterpret_cast<void*>(u64(index) + 1));
-    m_transmit->kick();
-}
-
-void NetDevice::reclaim_transmitted() {
-    void* cookie;
-    u32 written;
-    while (m_transmit->pop_used(&cookie, &written))
-        m_free_transmit[m_free_transmit_count++] = u16(reinterpret_cast<u64>(cookie) - 1);
-}
-
-void NetDevice::poll() {
-    if (m_polling) // a frame handler sent a reply that came straight back: the outer loop sees it
-        return;
-    m_polling = true;
-    m_transport->acknowledge_interrupt();
-    void* cookie;
-    u32 written;
-    while (m_receive->pop_used(&cookie, &written)) {
-        u16 index = u16(reinterpret_cast<u64>(cookie) - 1);
-        u8* buffer = m_receive_buffers + u64(index) * BUFFER;
-        if (written > HEADER)
-            m_receiver(m_context, buffer + HEADER, min<size_t>(written - HEADER, BUFFER - HEADER));
-        post_receive(index);
-    }
-    m_receive->kick();
-    reclaim_transmitted();
-    m_polling = false;
 }
 
 } // namespace virtio

@@ -19,6 +19,8 @@
 #define mem_clib_free ops_lwip_free
 #define mem_clib_calloc ops_lwip_calloc
 #define PBUF_POOL_BUFSIZE 1536
+/* Received frames are pbufs pointing into virtio-net's receive buffers (net/interface.cpp). */
+#define LWIP_SUPPORT_CUSTOM_PBUF 1
 
 /* Interfaces. */
 #define LWIP_SINGLE_NETIF 0
@@ -47,6 +49,7 @@
 #define LWIP_IGMP 1
 #define LWIP_DNS 0
 #define IP_REASSEMBLY 1
+#define IP_REASS_MAX_PBUFS 64 /* a 64 KiB datagram in 1500-byte fragments is 45 (default 10) */
 #define IP_FRAG 1
 #define IP_DEFAULT_TTL 64
 #define LWIP_BROADCAST_PING 0
@@ -82,6 +85,7 @@
 #define LWIP_TCP_TIMESTAMPS 0
 #define TCP_OVERSIZE TCP_MSS
 #define LWIP_TCP_SACK_OUT 0
+#define LWIP_TCP_PCB_NUM_EXT_ARGS 1 /* the wire MSS of large segments (net/segment_offload.cpp) */
 #define SO_REUSE 1
 #define SO_REUSE_RXTOALL 1
 #define LWIP_CALLBACK_API 1
@@ -90,8 +94,9 @@
 #define MEMP_NUM_TCP_PCB_LISTEN 256
 #define MEMP_NUM_UDP_PCB 256
 
-/* Checksums: computed in software unless the device offloads them (kernel/net/interface.cpp
- * turns the per-netif flags off when virtio-net offers checksum offload). */
+/* Checksums: computed in software unless the device offloads them. kernel/net/interface.cpp
+ * turns NETIF_CHECKSUM_GEN_TCP off when virtio-net completes partial checksums, and the TCP/UDP
+ * checks off for each received frame the device vouches for (DATA_VALID, NEEDS_CSUM). */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_CHECKSUM_ON_COPY 0
 
