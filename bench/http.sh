@@ -13,7 +13,8 @@
 # the namespace, and with it everything in it, is deleted on exit. BENCH_NET=user (or no root)
 # uses QEMU's user network with host forwards on 127.0.0.1 for both guests instead.
 # Prints a Markdown block on stdout and puts it into docs/benchmarks.md as the section
-# "Networking" (replacing an earlier one; BENCH_NO_DOC=1 leaves the file alone).
+# "Networking" (replacing an earlier one; BENCH_NO_DOC=1 leaves the file alone; BENCH_GUESTS=ops
+# measures only ops's guest, for a quick look while working, and implies BENCH_NO_DOC).
 # Not a test: nothing is asserted; a guest that did not come up is reported, not fatal.
 set -euo pipefail
 
@@ -149,7 +150,7 @@ else
     net_desc="QEMU user networking (slirp) for both guests, host forwards on 127.0.0.1 (ops: \`-p\`, Linux: \`hostfwd\`); guest address 10.0.2.15"
 fi
 
-guests="ops linux"
+guests=${BENCH_GUESTS:-ops linux} # BENCH_GUESTS=ops: a quick look at one guest
 guest_name() { case $1 in ops) echo "ops";; linux) echo "Linux";; esac; }
 # A guest runs at most this long; the loads below need about 5 x (SECONDS + 1) s after boot.
 guest_budget=$((300 + 6 * secs))
@@ -321,7 +322,7 @@ block="$tmp/block.md"
 
 cat "$block"
 
-if [ -z "${BENCH_NO_DOC:-}" ]; then
+if [ -z "${BENCH_NO_DOC:-}" ] && [ "$guests" = "ops linux" ]; then
     doc="$repo/docs/benchmarks.md"
     # Replace an earlier "## Networking" section (up to the next "## " heading), else append.
     awk -v blockfile="$block" '
