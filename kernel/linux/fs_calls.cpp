@@ -1,6 +1,7 @@
 // fs_calls.cpp: Linux file and descriptor syscalls (open, read, write, stat, getdents...):
 // argument checks, descriptor lookup and user copies. File semantics live in fs/ (inodes, vfs,
-// open files); calls that change names and metadata are in file_change_calls.cpp.
+// open files); calls that change names and metadata are in file_change_calls.cpp. Reads of files
+// with a page cache copy from the cached pages to the program directly.
 #include "fs/open_file.h"
 #include "fs/vfs.h"
 #include "lib/format.h"
@@ -14,6 +15,7 @@
 #include "linux/syscalls.h"
 #include "mm/heap.h"
 #include "mm/kernel_buffer.h"
+#include "mm/page_cache.h"
 
 using namespace linux_flags;
 
@@ -23,12 +25,26 @@ constexpr u64 BOUNCE_SIZE = 64 * KiB;    // bytes moved per step between user an
 constexpr int MAX_IO_VECTORS = 1024;     // IOV_MAX
 constexpr u64 MAX_IO_BYTES = 0x7ffff000; // Linux caps one read/write at this (MAX_RW_COUNT)
 
+// A file with a page cache: straight from its pages to the program, without a bounce buffer.
+Result<u64> read_cached_into_user(Inode* inode, PageCache* cache, u64 offset, UserOut<u8> buffer,
+                                  u64 count) {
+    u64 size = inode->size();
+    if (offset >= size)
+        return 0;
+    return cache->read_with(offset, min(count, size - offset),
+                            [buffer](u64 done, const u8* bytes, u64 n) {
+                                return copy_array_to_user(buffer.offset(done), bytes, n);
+                            });
+}
+
 Result<u64> read_into_user(OpenFile* file, u64 offset, UserOut<u8> buffer, u64 count) {
     if (file->inode->is_directory())
         return Errno::EISDIR;
     count = min(count, MAX_IO_BYTES);
     if (!user_range_ok(buffer.address(), count))
         return Errno::EFAULT;
+    if (PageCache* cache = file->inode->page_cache())
+        return read_cached_into_user(file->inode, cache, offset, buffer, count);
     KernelBuffer bounce(min(count, BOUNCE_SIZE) + 1);
     if (!bounce.ok())
         return Errno::ENOMEM;

@@ -54,10 +54,6 @@ void record_free(CachedPage* record) {
     g_free_records = record;
 }
 
-u8* bytes_of(const CachedPage* page) {
-    return static_cast<u8*>(phys_to_virt(page->phys));
-}
-
 void reclaim_list_add(CachedPage* page) {
     page->list_prev = g_reclaim_tail;
     page->list_next = nullptr;
@@ -87,6 +83,10 @@ void reclaim_list_remove(CachedPage* page) {
 } // namespace
 
 // --- the table ---
+
+u8* PageCache::bytes_of(const CachedPage* page) {
+    return static_cast<u8*>(phys_to_virt(page->phys));
+}
 
 CachedPage* PageCache::find(u64 index) const {
     if (!m_bucket_count)
@@ -208,24 +208,26 @@ Result<CachedPage*> PageCache::get(u64 index, u64 wanted) {
     if (physical_free_pages() < headroom + count)
         evict_clean(headroom + count - physical_free_pages());
     // One contiguous run so the file is read in one request; less when memory is fragmented.
+    // Not zeroed: the file's bytes fill it, and only the tail past the end is cleared.
     Result<u64> run = Errno::ENOMEM;
     for (;; count /= 2) {
-        run = physical_allocate(count);
+        run = physical_allocate_unzeroed(count);
         if (!run.is_error() || count == 1)
             break;
     }
     if (run.is_error() && evict_clean(1))
-        run = physical_allocate(count);
+        run = physical_allocate_unzeroed(count);
     if (run.is_error())
         return Errno::ENOMEM;
     u64 phys = run.value();
     u64 offset = index * PAGE_SIZE;
-    auto got = m_store.store_read(offset, static_cast<u8*>(phys_to_virt(phys)),
-                                  min(count * PAGE_SIZE, size - offset));
+    auto* bytes = static_cast<u8*>(phys_to_virt(phys));
+    auto got = m_store.store_read(offset, bytes, min(count * PAGE_SIZE, size - offset));
     if (got.is_error()) {
         physical_free(phys, count);
         return got.error();
     }
+    memset(bytes + got.value(), 0, count * PAGE_SIZE - got.value());
     CachedPage* first = nullptr;
     for (u64 i = 0; i < count; i++) {
         CachedPage* page = record_allocate();
@@ -249,20 +251,10 @@ Result<CachedPage*> PageCache::get(u64 index, u64 wanted) {
 }
 
 Result<u64> PageCache::read(u64 offset, u8* buffer, u64 length) {
-    BusyScope busy;
-    u64 done = 0;
-    while (done < length) {
-        u64 position = offset + done;
-        u64 within = position % PAGE_SIZE;
-        u64 n = min(PAGE_SIZE - within, length - done);
-        u64 wanted = align_up(within + (length - done), PAGE_SIZE) / PAGE_SIZE;
-        auto page = get(position / PAGE_SIZE, wanted);
-        if (page.is_error())
-            return done ? Result<u64>(done) : Result<u64>(page.error());
-        memcpy(buffer + done, bytes_of(page.value()) + within, n);
-        done += n;
-    }
-    return done;
+    return read_with(offset, length, [buffer](u64 done, const u8* bytes, u64 n) -> Result<void> {
+        memcpy(buffer + done, bytes, n);
+        return {};
+    });
 }
 
 void PageCache::wrote(u64 offset, const u8* data, u64 length) {

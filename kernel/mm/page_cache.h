@@ -34,7 +34,7 @@ struct CachedPage {
     // On the global reclaim list (clean, not mapped) or on the owner's dirty list, or neither.
     CachedPage* list_prev;
     CachedPage* list_next;
-    u32 maps;   // user page-table entries pointing at it: never freed while any
+    u32 maps;   // page-table entries pointing at it (and copies in progress): never freed while any
     bool dirty; // newer than the file (a writable PTE points at it only while dirty)
     bool on_reclaim_list;
 };
@@ -47,6 +47,7 @@ class PageCache {
     PageCache& operator=(const PageCache&) = delete;
 
     PageStore& store() const { return m_store; }
+    static u8* bytes_of(const CachedPage* page); // through the direct map
 
     // The cached page at `index`, or nullptr.
     CachedPage* find(u64 index) const;
@@ -56,6 +57,11 @@ class PageCache {
 
     // read(): copies [offset, offset + length) (inside the file) out of the pages.
     Result<u64> read(u64 offset, u8* buffer, u64 length);
+    // The same through `copy(done, bytes, n)` (a Result<void>), which may fault: each page is
+    // held while it runs. Stops at the first failed copy; returns the bytes copied before it, or
+    // the error when there are none.
+    template <typename Copy>
+    Result<u64> read_with(u64 offset, u64 length, Copy copy);
     // write() went to the file: the cached pages it covered take the same bytes.
     void wrote(u64 offset, const u8* data, u64 length);
     // The file grew from `old_size`: bytes of the old last page past it read as zero from now
@@ -98,6 +104,26 @@ class PageCache {
     u64 m_next_sequential = ~0ull; // read-ahead: the index a sequential reader misses next
     u64 m_window = 0;              // read-ahead pages for the next sequential miss
 };
+
+template <typename Copy>
+Result<u64> PageCache::read_with(u64 offset, u64 length, Copy copy) {
+    u64 done = 0;
+    while (done < length) {
+        u64 position = offset + done;
+        u64 within = position % 4096;
+        u64 n = length - done < 4096 - within ? length - done : 4096 - within;
+        auto page = get(position / 4096, (within + (length - done) + 4095) / 4096);
+        if (page.is_error())
+            return done ? Result<u64>(done) : Result<u64>(page.error());
+        mapped(page.value());
+        auto copied = copy(done, bytes_of(page.value()) + within, n);
+        unmapped(page.value());
+        if (copied.is_error())
+            return done ? Result<u64>(done) : Result<u64>(copied.error());
+        done += n;
+    }
+    return done;
+}
 
 // Frees up to `wanted` clean pages no mapping uses, oldest use first; returns how many. Called
 // by the physical allocator when it runs out (mm/physical.cpp), so it declines while cache code

@@ -65,7 +65,7 @@ u64 physical_total_pages() { return g_total_pages; }
 
 namespace {
 
-Result<u64> allocate_free_run(u64 count) {
+Result<u64> allocate_free_run(u64 count, bool zeroed) {
     InterruptGuard guard; // interrupt handlers allocate too (heap.cpp)
     if (count == 0 || count > g_free_pages)
         return Errno::ENOMEM;
@@ -88,7 +88,8 @@ Result<u64> allocate_free_run(u64 count) {
                     set_used(p);
                 g_free_pages -= count;
                 g_search_hint = page + 1;
-                memset(phys_to_virt(first * PAGE_SIZE), 0, count * PAGE_SIZE);
+                if (zeroed)
+                    memset(phys_to_virt(first * PAGE_SIZE), 0, count * PAGE_SIZE);
                 return first * PAGE_SIZE;
             }
         }
@@ -99,11 +100,15 @@ Result<u64> allocate_free_run(u64 count) {
 } // namespace
 
 Result<u64> physical_allocate(u64 count) {
-    auto run = allocate_free_run(count);
+    auto run = allocate_free_run(count, true);
     // Out of memory: clean file pages nobody maps can go (mm/page_cache.cpp), then try again.
     if (run.is_error() && page_cache_reclaim(count))
-        run = allocate_free_run(count);
+        run = allocate_free_run(count, true);
     return run;
+}
+
+Result<u64> physical_allocate_unzeroed(u64 count) {
+    return allocate_free_run(count, false);
 }
 
 void physical_free(u64 phys, u64 count) {

@@ -13,6 +13,9 @@ void physical_init(const HvmStartInfo& info);
 u64 physical_memory_end();
 // Allocates `count` contiguous zeroed pages; returns their physical address.
 Result<u64> physical_allocate(u64 count = 1);
+// The same without zeroing, for memory the caller fills at once (the page cache reading a file).
+// Never reclaims: the caller frees what it can first.
+Result<u64> physical_allocate_unzeroed(u64 count);
 void physical_free(u64 phys, u64 count = 1);
 u64 physical_free_pages();
 u64 physical_total_pages();
