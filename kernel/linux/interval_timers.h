@@ -1,7 +1,8 @@
 // interval_timers.h: the program's timers that end in a signal: setitimer/alarm (one each of
 // ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF) and POSIX timers (timer_create). ITIMER_REAL and
-// POSIX timers count wall time (POSIX timers on the CPU-time clocks too, as an upper bound);
-// ITIMER_VIRTUAL counts the program's user CPU time and ITIMER_PROF its user and system time.
+// POSIX timers count wall time; ITIMER_VIRTUAL counts the program's user CPU time, ITIMER_PROF
+// its user and system time, and POSIX timers on CLOCK_PROCESS_CPUTIME_ID/CLOCK_THREAD_CPUTIME_ID
+// the program's or the creating thread's CPU time.
 #pragma once
 
 #include "lib/result.h"
@@ -38,3 +39,6 @@ Result<void> posix_timer_delete(int id);
 u64 timespec_to_ns(const LinuxTimespec& t);
 LinuxTimespec ns_to_timespec(u64 ns);
 Result<u64> clock_now(int clock);
+// A CPU-time clock's reading: CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID or the encoded
+// per-process/per-thread ids glibc makes (pid/tid 0 = the caller); EINVAL for anything else.
+Result<u64> cpu_clock_now(int clock);

@@ -153,6 +153,12 @@ void handle_syscall_locked(TrapFrame* frame) {
     on_return_to_user(frame);
 }
 
+// clock_gettime/clock_getres on an encoded CPU-time clock (a negative id) may name another
+// thread, found by walking the thread list: that needs the lock.
+bool other_thread_clock(u64 number, u64 clock) {
+    return (number == 228 || number == 229) && i32(u32(clock)) < 0;
+}
+
 // Whether the way back to user mode has work that needs the kernel lock: a reschedule, a
 // signal to deliver, or a mask to restore. Read without the lock: a signal posted by another
 // CPU after this check comes with a reschedule IPI, taken as soon as user mode enables
@@ -166,7 +172,8 @@ bool return_needs_work(Thread* self) {
 
 extern "C" void handle_syscall(TrapFrame* frame) {
     u64 number = frame->rax;
-    if (number < TABLE_SIZE && g_table.lock_free[number] && !current_process().trace_all) {
+    if (number < TABLE_SIZE && g_table.lock_free[number] && !current_process().trace_all &&
+        !other_thread_clock(number, frame->rdi)) {
         const u64 args[6] = {frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9};
         Thread* self = current_thread();
         self->user_frame = frame;

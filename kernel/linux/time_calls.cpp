@@ -1,8 +1,8 @@
 // time_calls.cpp: clock and sleep syscalls over time/clock.cpp.
 #include "linux/abi/structs.h"
+#include "linux/interval_timers.h"
 #include "linux/syscalls.h"
 #include "linux/time_values.h"
-#include "sched/cpu_time.h"
 #include "sched/scheduler.h"
 #include "time/clock.h"
 
@@ -23,20 +23,18 @@ Result<u64> now_for(int clock) {
     case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
         return monotonic_ns();
-    case CLOCK_PROCESS_CPUTIME_ID: { // user + system time (sched/cpu_time.h)
-        CpuTimes times = process_cpu_times();
-        return times.user_ns + times.system_ns;
-    }
-    case CLOCK_THREAD_CPUTIME_ID: {
-        CpuTimes times = thread_cpu_times(current_thread());
-        return times.user_ns + times.system_ns;
-    }
+    case CLOCK_PROCESS_CPUTIME_ID: // user + system time (sched/cpu_time.h)
+    case CLOCK_THREAD_CPUTIME_ID:
+        return cpu_clock_now(clock);
     default:
-        return Errno::EINVAL;
+        // Negative ids are CPU-time clocks of a process or thread (clock_getcpuclockid).
+        return clock < 0 ? cpu_clock_now(clock) : Result<u64>(Errno::EINVAL);
     }
 }
 
-Result<u64> duration_of(UserIn<LinuxTimespec> user) { return copy_timespec_ns(user); }
+Result<u64> duration_of(UserIn<LinuxTimespec> user) {
+    return copy_timespec_ns(user);
+}
 } // namespace
 
 Result<u64> sys_clock_gettime(int clock, UserOut<LinuxTimespec> out) {

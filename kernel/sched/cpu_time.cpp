@@ -31,7 +31,7 @@ void charge(Thread* t, u64 now, bool user) {
         __atomic_add_fetch(&g_system_ns, delta, __ATOMIC_RELAXED);
     }
     if (g_listener)
-        g_listener->charged(user ? delta : 0, user ? 0 : delta);
+        g_listener->charged(t, user ? delta : 0, user ? 0 : delta);
 }
 
 } // namespace

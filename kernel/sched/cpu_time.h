@@ -16,8 +16,8 @@ struct CpuTimes {
 
 // Whoever counts CPU time down (interval_timers.cpp, for ITIMER_VIRTUAL and ITIMER_PROF).
 struct CpuTimeListener {
-    // Called for every charge, with the kernel lock held.
-    void (*charged)(u64 user_ns, u64 system_ns);
+    // Called for every charge to `thread`, with the kernel lock held.
+    void (*charged)(Thread* thread, u64 user_ns, u64 system_ns);
     // The least CPU time until the next expiry, 0 when nothing counts down: a CPU running a
     // program thread arms its timer no later than that, so a busy loop that never enters the
     // kernel is still charged in time.

@@ -1,8 +1,9 @@
 /* signals.c: signal handling end to end. Handlers with SA_SIGINFO, masks and pending signals,
  * sigaltstack, a caught SIGSEGV (with its fault address) that longjmps out, raise/kill/tgkill,
  * sigsuspend, sigtimedwait, alarm, setitimer, POSIX timers, timerfd and signalfd; CPU time:
- * ITIMER_VIRTUAL/ITIMER_PROF fire after CPU time is used, not while sleeping, and the CPU-time
- * clocks, getrusage and times count it. One "ok <name>" line per check; exits 0 iff all pass. */
+ * ITIMER_VIRTUAL/ITIMER_PROF and timers on the CPU-time clocks fire after CPU time is used, not
+ * while sleeping, and the CPU-time clocks, getrusage and times count it. One "ok <name>" line
+ * per check; exits 0 iff all pass. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -53,13 +54,15 @@ static void check(const char* name, int ok) {
         g_failures++;
 }
 
-static volatile sig_atomic_t g_vtalrm, g_prof;
+static volatile sig_atomic_t g_vtalrm, g_prof, g_cpu_clock_timer;
 
 static void on_cpu_timer(int signo) {
     if (signo == SIGVTALRM)
         g_vtalrm++;
     else if (signo == SIGPROF)
         g_prof++;
+    else if (signo == SIGRTMIN + 1)
+        g_cpu_clock_timer++;
 }
 
 static int64_t clock_ns(clockid_t clock) {
@@ -114,6 +117,35 @@ static void check_cpu_time(void) {
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_PROF, &off, NULL);
     check("itimer_prof_periodic", g_prof >= 2);
+
+    /* POSIX timers on the CPU-time clocks: not while sleeping, after the CPU time. */
+    sigaction(SIGRTMIN + 1, &sa, NULL);
+    const clockid_t cpu_clocks[2] = {CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID};
+    int cpu_clock_timers_ok = 1;
+    for (int i = 0; i < 2; i++) {
+        struct sigevent sev;
+        memset(&sev, 0, sizeof(sev));
+        sev.sigev_notify = SIGEV_SIGNAL;
+        sev.sigev_signo = SIGRTMIN + 1;
+        timer_t timer;
+        if (timer_create(cpu_clocks[i], &sev, &timer) != 0) {
+            cpu_clock_timers_ok = 0;
+            continue;
+        }
+        g_cpu_clock_timer = 0;
+        struct itimerspec spec = {{0, 0}, {0, 30 * 1000 * 1000}};
+        timer_settime(timer, 0, &spec, NULL);
+        struct timespec short_nap = {0, 100 * 1000 * 1000};
+        nanosleep(&short_nap, NULL);
+        int quiet = g_cpu_clock_timer == 0;
+        int64_t start = clock_ns(cpu_clocks[i]);
+        spin_until(&g_cpu_clock_timer, 1);
+        int64_t used = clock_ns(cpu_clocks[i]) - start;
+        if (!quiet || g_cpu_clock_timer != 1 || used < 15 * 1000 * 1000)
+            cpu_clock_timers_ok = 0;
+        timer_delete(timer);
+    }
+    check("posix_cpu_clock_timers", cpu_clock_timers_ok);
 
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
