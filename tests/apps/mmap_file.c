@@ -10,12 +10,17 @@
 // or: mmap_file pressure <new file path> <MiB of file> <MiB of anonymous memory>
 //   a file larger than RAM reads back right twice (the page cache gives up old pages), and then
 //   the program can still fill that much anonymous memory (the cache gives its pages back).
+// or: mmap_file race <file path> <expected file path>
+//   first boot (no file yet): 3 threads store counters into a MAP_SHARED mapping while the main
+//   thread calls fsync and msync 20 times; the file then matches the mapping, whose final bytes
+//   go to the expected file by write(); a later boot of the same image finds them in the file.
 // or: mmap_file persist <file path>
 //   first boot (no file yet): a MAP_SHARED writable mapping's changes reach the file on msync,
 //   munmap and exit; a later boot of the same image checks all three are in the file.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -260,6 +265,62 @@ static int pressure_test(const char* path, long file_mib, long anonymous_mib) {
     return failures ? 1 : 0;
 }
 
+enum { RACE_THREADS = 3, RACE_PAGES = 4, RACE_SYNCS = 20 };
+static volatile unsigned long* g_race_map;
+static volatile int g_race_stop;
+
+// Thread t stores i into slot t of page i % RACE_PAGES, i = 1, 2, ... until told to stop.
+static void* race_thread(void* argument) {
+    long t = (long)argument;
+    for (unsigned long i = 1; !g_race_stop; i++)
+        g_race_map[(i % RACE_PAGES) * 512 + t] = i;
+    return NULL;
+}
+
+static int race_test(const char* path, const char* expected_path) {
+    size_t bytes = RACE_PAGES * 4096;
+    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    void* map = fd < 0 || ftruncate(fd, (off_t)bytes) != 0
+                    ? MAP_FAILED
+                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    check(map != MAP_FAILED, "a shared mapping to race on");
+    if (map == MAP_FAILED)
+        return 1;
+    g_race_map = map;
+    pthread_t threads[RACE_THREADS];
+    for (long t = 0; t < RACE_THREADS; t++)
+        pthread_create(&threads[t], NULL, race_thread, (void*)t);
+    // The threads store during every one of these syncs.
+    int synced = 1;
+    for (int i = 0; i < RACE_SYNCS; i++)
+        synced = synced && fsync(fd) == 0 && msync(map, bytes, MS_SYNC) == 0;
+    g_race_stop = 1;
+    for (long t = 0; t < RACE_THREADS; t++)
+        pthread_join(threads[t], NULL);
+    check(synced, "fsync and msync while threads store");
+    char* words = malloc(bytes);
+    check(pread(fd, words, bytes, 0) == (ssize_t)bytes && memcmp(words, map, bytes) == 0,
+          "read() sees the mapping after racing stores and syncs");
+    // What the next boot must find in the file (exit writes the last dirty pages back).
+    int expected = open(expected_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    check(write(expected, map, bytes) == (ssize_t)bytes && close(expected) == 0,
+          "write the expected contents");
+    printf("mmap_file race: %s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}
+
+static int race_check(const char* path, const char* expected_path) {
+    size_t bytes = RACE_PAGES * 4096;
+    char* words = malloc(bytes);
+    char* expected = malloc(bytes);
+    int fd = open(path, O_RDONLY), expected_fd = open(expected_path, O_RDONLY);
+    int ok = fd >= 0 && expected_fd >= 0 && pread(fd, words, bytes, 0) == (ssize_t)bytes &&
+             pread(expected_fd, expected, bytes, 0) == (ssize_t)bytes &&
+             memcmp(words, expected, bytes) == 0;
+    printf("mmap_file race check: %s\n", ok ? "ok" : "FAILED");
+    return ok ? 0 : 1;
+}
+
 static int idle_test(const char* path) {
     int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
     char* map = fd < 0 || ftruncate(fd, 2 * 4096) != 0
@@ -280,6 +341,9 @@ static int idle_test(const char* path) {
 int main(int argc, char** argv) {
     if (argc == 5 && strcmp(argv[1], "pressure") == 0)
         return pressure_test(argv[2], atol(argv[3]), atol(argv[4]));
+    if (argc == 4 && strcmp(argv[1], "race") == 0)
+        return access(argv[2], F_OK) != 0 ? race_test(argv[2], argv[3])
+                                          : race_check(argv[2], argv[3]);
     if (argc == 3 && strcmp(argv[1], "idle") == 0)
         return idle_test(argv[2]);
     if (argc == 3 && strcmp(argv[1], "coherence") == 0)
@@ -296,7 +360,7 @@ int main(int argc, char** argv) {
         printf("mmap_file check: %s\n", ok ? "ok" : "FAILED");
         return ok ? 0 : 1;
     }
-    fprintf(stderr,
-            "usage: mmap_file read|coherence|idle|persist <path> | pressure <path> <MiB> <MiB>\n");
+    fprintf(stderr, "usage: mmap_file read|coherence|idle|persist <path> | race <path> <path> | "
+                    "pressure <path> <MiB> <MiB>\n");
     return 2;
 }

@@ -97,6 +97,34 @@ TEST_P(MmapFileCoherence, ReadWriteAndMappingsShareThePages) {
     EXPECT_TRUE(no_line_starting_with(r.out_lines(), "FAIL")) << r.describe();
 }
 
+// Three threads store into a MAP_SHARED mapping on four CPUs while the main thread calls fsync
+// and msync(MS_SYNC) 20 times (each write-back write-protects the pages under the storing
+// threads); read() then sees the mapping, and a second boot finds its final bytes in the file.
+TEST(MmapFileShared, StoresRacingWithSyncsReachTheDisk) {
+    TempDir dir;
+    dir.write_file("config.json", R"({"BaseVolumeSz": "32m"})");
+    RunResult first =
+        run_ops({"run", "--smp", "4", app("mmap_file-static"), "-c", "config.json", "-i", "race",
+                 "-a", "race", "-a", "/race.bin", "-a", "/race.expected"},
+                {dir.path()});
+    EXPECT_EXIT_CODE(first, 0);
+    EXPECT_TRUE(has_lines_in_order(first.out_lines(),
+                                   {
+                                       "ok fsync and msync while threads store",
+                                       "ok read() sees the mapping after racing stores and syncs",
+                                       "mmap_file race: ok",
+                                   }))
+        << first.describe();
+    RunOptions again{dir.path()};
+    again.ops_home = first.ops_home;
+    RunResult second = run_ops({"run", "--smp", "4", app("mmap_file-static"), "-c", "config.json",
+                                "-i", "race", "--skipbuild"},
+                               again);
+    EXPECT_EXIT_CODE(second, 0);
+    EXPECT_TRUE(has_lines_in_order(second.out_lines(), {"mmap_file race check: ok"}))
+        << second.describe();
+}
+
 // With 24 MiB of RAM, a 32 MiB file reads back right twice through the page cache, which then
 // gives its clean pages back so the program can fill 12 MiB of anonymous memory.
 TEST(MmapFilePageCache, FilesLargerThanMemoryReadBack) {
