@@ -1,10 +1,14 @@
 /* threads.c: 16 threads add into a shared sum under a mutex, count with thread-local storage,
- * signal completion through a condition variable, and are joined. Prints one checksum line;
- * exits 0 iff every check holds. */
+ * signal completion through a condition variable, and are joined. Prints one checksum line.
+ * Then sched_setaffinity: a thread pinned to one CPU runs there (sched_getcpu), on every CPU in
+ * turn; a mask of only absent CPUs is EINVAL. Exits 0 iff every check holds. */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
-#include <unistd.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #define THREADS 16
 #define ITERATIONS 20000
@@ -60,6 +64,40 @@ int main(void) {
     long expected = (long)ITERATIONS * THREADS * (THREADS + 1) / 2;
     printf("sum %ld expected %ld\n", g_sum, expected);
     if (g_sum != expected)
+        failures++;
+    /* Affinity: pin to each online CPU (at most 8) and check where we run. A pinned thread
+     * that is elsewhere moves at its next switch, so a few yields at most (bounded). */
+    int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int affinity_ok = cpus >= 1;
+    for (int cpu = 0; cpu < cpus && cpu < 8; cpu++) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+            affinity_ok = 0;
+            continue;
+        }
+        int here = -1;
+        for (int tries = 0; tries < 100 && here != cpu; tries++) {
+            sched_yield();
+            here = sched_getcpu();
+        }
+        cpu_set_t got;
+        CPU_ZERO(&got);
+        sched_getaffinity(0, sizeof(got), &got);
+        if (here != cpu || !CPU_EQUAL(&got, &set)) {
+            printf("FAIL pinned to cpu %d, running on %d\n", cpu, here);
+            affinity_ok = 0;
+        }
+    }
+    cpu_set_t absent;
+    CPU_ZERO(&absent);
+    CPU_SET(cpus, &absent); /* the first CPU that is not online */
+    if (cpus < CPU_SETSIZE &&
+        (sched_setaffinity(0, sizeof(absent), &absent) != -1 || errno != EINVAL))
+        affinity_ok = 0;
+    printf("%s affinity\n", affinity_ok ? "ok" : "FAIL");
+    if (!affinity_ok)
         failures++;
     printf(failures ? "threads: FAIL\n" : "threads: ok\n");
     return failures ? 1 : 0;

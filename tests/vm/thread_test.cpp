@@ -1,7 +1,7 @@
-// thread_test.cpp: pthreads (clone, futex, TLS through FS base), blocking across threads
-// (pipes, eventfd, epoll, poll, select, futex timeouts, EPOLLEXCLUSIVE waking one of several
-// epoll instances) and signals (handlers, masks, sigaltstack, faults, timers, signalfd), each on
-// 1 and on 4 CPUs.
+// thread_test.cpp: pthreads (clone, futex, TLS through FS base, sched_setaffinity), blocking
+// across threads (pipes, eventfd, epoll, poll, select, futex timeouts, EPOLLEXCLUSIVE waking one
+// of several epoll instances) and signals (handlers, masks, sigaltstack, faults, timers,
+// signalfd), each on 1 and on 4 CPUs.
 #include "vm_harness.h"
 
 #include <gtest/gtest.h>
@@ -23,7 +23,8 @@ class Threads : public ::testing::TestWithParam<std::tuple<std::string, std::str
 TEST_P(Threads, SumAcrossSixteenThreads) {
     RunResult r = run("threads");
     EXPECT_EXIT_CODE(r, 0);
-    EXPECT_TRUE(has_lines_in_order(r.out_lines(), {"sum 2720000 expected 2720000", "threads: ok"}))
+    EXPECT_TRUE(has_lines_in_order(r.out_lines(),
+                                   {"sum 2720000 expected 2720000", "ok affinity", "threads: ok"}))
         << r.describe();
 }
 
