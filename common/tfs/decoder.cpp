@@ -109,6 +109,8 @@ Error RecordDecoder::decode_tuple(ByteReader& reader, const Header& h, unsigned 
                     (name.size() == 2 && name[0] == '.' && name[1] == '.');
         if (dots)
             continue;
+        if (m_updates && !h.immediate)
+            m_updates->on_update(tuple_get(tuple, name), v.value);
         if (!v.value)
             m_tree.remove(tuple, name);
         else

@@ -40,10 +40,22 @@ class Dictionary {
     uint64_t m_capacity = 0;
 };
 
+// Told about every entry a record applies to an already existing (referenced) tuple: the value
+// the attribute had before (nullptr if none) and its new one (nullptr = deleted). The writable
+// layer counts obsolete updates with it (log_stats.h).
+class UpdateObserver {
+  public:
+    virtual void on_update(const Value* old_value, const Value* new_value) = 0;
+
+  protected:
+    ~UpdateObserver() = default;
+};
+
 // Decodes records into a tree. version is the version of the extension holding the record.
 class RecordDecoder {
   public:
-    RecordDecoder(Tree& tree, Dictionary& dictionary) : m_tree(tree), m_dictionary(dictionary) {}
+    RecordDecoder(Tree& tree, Dictionary& dictionary, UpdateObserver* updates = nullptr)
+        : m_tree(tree), m_dictionary(dictionary), m_updates(updates) {}
     // Decodes exactly one value that must consume the whole record. Names and strings are copied
     // into the tree, so the record buffer may be reused afterwards.
     Error decode(Bytes record, uint64_t version);
@@ -60,6 +72,7 @@ class RecordDecoder {
 
     Tree& m_tree;
     Dictionary& m_dictionary;
+    UpdateObserver* m_updates;
     uint64_t m_version = kVersion;
 };
 

@@ -98,6 +98,17 @@ Error IndexMap::grow() {
     return Error::none;
 }
 
+void IndexMap::swap(IndexMap& other) {
+    Slot* slots = m_slots;
+    size_t capacity = m_capacity, count = m_count;
+    m_slots = other.m_slots;
+    m_capacity = other.m_capacity;
+    m_count = other.m_count;
+    other.m_slots = slots;
+    other.m_capacity = capacity;
+    other.m_count = count;
+}
+
 Error IndexMap::insert(Bytes key, uint64_t index) {
     if ((m_count + 1) * 2 > m_capacity)
         TFS_TRY(grow());
@@ -141,8 +152,20 @@ Error Encoder::continue_from(const Dictionary& dictionary) {
     return Error::none;
 }
 
-Error Encoder::encode_update(const Value* tuple, Bytes name, const Value* value,
-                             ByteBuffer& out) {
+bool Encoder::is_numbered(const Value* value) const {
+    uint64_t index;
+    return value && m_objects.find(IndexMap::address_key(value), &index);
+}
+
+void Encoder::swap(Encoder& other) {
+    m_symbols.swap(other.m_symbols);
+    m_objects.swap(other.m_objects);
+    uint64_t next = m_next;
+    m_next = other.m_next;
+    other.m_next = next;
+}
+
+Error Encoder::encode_update(const Value* tuple, Bytes name, const Value* value, ByteBuffer& out) {
     uint64_t index;
     if (!tuple || !tuple->is_tuple() || name.empty() ||
         !m_objects.find(IndexMap::address_key(tuple), &index))

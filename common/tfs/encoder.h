@@ -50,6 +50,8 @@ class IndexMap {
 
     bool find(Bytes key, uint64_t* index) const;
     Error insert(Bytes key, uint64_t index);
+    // Exchanges the contents of two maps of the same kind and allocator.
+    void swap(IndexMap& other);
 
   private:
     struct Slot {
@@ -91,6 +93,11 @@ class Encoder {
     Error encode_update(const Value* tuple, Bytes name, const Value* value, ByteBuffer& out);
     // Dictionary entries handed out so far.
     uint64_t dictionary_size() const { return m_next - 1; }
+    // Whether a tuple or vector has an index (was encoded or continued from the dictionary).
+    bool is_numbered(const Value* value) const;
+    // Exchanges the numbering of two encoders built from the same allocator (a compacted log
+    // takes over the fresh encoder that numbered its root record).
+    void swap(Encoder& other);
 
   private:
     Error encode_value(const Value* value, ByteBuffer& out, unsigned depth);

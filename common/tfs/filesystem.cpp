@@ -54,6 +54,7 @@ Error Filesystem::mount(BlockSource& source, const MountOptions& options) {
     ReplayOptions replay;
     replay.fs_bytes = options.fs_bytes;
     replay.observer = options.observer;
+    replay.updates = options.updates;
     TFS_TRY(replay_log(source, replay, m_allocator, m_tree, m_dictionary, &m_header));
     const Value* root = m_dictionary.value(1);
     if (!root || !root->is_tuple())

@@ -45,6 +45,8 @@ struct MountOptions {
     // extents beyond it are rejected. 0 = unknown, no such check.
     uint64_t fs_bytes = 0;
     LogObserver* observer = nullptr;
+    // Told about every entry applied to an existing tuple while replaying (decoder.h).
+    UpdateObserver* updates = nullptr;
 };
 
 class Filesystem {

@@ -197,7 +197,7 @@ Error replay_log(BlockSource& source, const ReplayOptions& options, common::Allo
         options.observer->on_extension(0, 1, version);
 
     RecordBuffer record(allocator);
-    RecordDecoder decoder(tree, dictionary);
+    RecordDecoder decoder(tree, dictionary, options.updates);
     bool pending = false;
     uint64_t total = 0, collected = 0, record_version = version;
 

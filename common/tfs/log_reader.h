@@ -48,6 +48,8 @@ struct ReplayOptions {
     // Size of the TFS in bytes, used to reject links and records past its end. 0 = unknown.
     uint64_t fs_bytes = 0;
     LogObserver* observer = nullptr;
+    // Told about every entry applied to an existing tuple (decoder.h). May be nullptr.
+    UpdateObserver* updates = nullptr;
 };
 
 // Replays the whole log into tree/dictionary and fills header. Allocates one record buffer (the

@@ -204,3 +204,122 @@ Error LogTail::flush(uint64_t new_extension, bool* took_extension) {
 }
 
 } // namespace tfs
+
+namespace tfs {
+
+// Frames one record into consecutive extensions like Builder::write_log (4.4). With a null
+// buffer it only counts; otherwise each extension is built in `buffer` and every one but the
+// last written to `sectors`. *end gets the last extension's END_OF_LOG position.
+static Error frame_chain(Bytes record, const uint64_t* sectors, size_t count, BlockSink* sink,
+                         uint8_t* buffer, size_t* used_extensions, uint64_t* end) {
+    size_t index = 0;
+    uint64_t used = 0;
+    auto start = [&]() {
+        used = kExtensionHeaderBytes;
+        if (!buffer)
+            return;
+        fill_zero(buffer, kExtensionBytes);
+        copy_bytes(buffer, kMagic, sizeof(kMagic));
+        size_t n = sizeof(kMagic);
+        n += encode_varint(kVersion, buffer + n);
+        encode_varint(kExtensionSectors, buffer + n);
+    };
+    start();
+    uint8_t scratch[2 * kMaxVarintBytes + 1];
+    uint64_t done = 0;
+    while (done < record.size()) {
+        if (used + kCloseExtensionMargin >= kExtensionBytes) {
+            if (buffer) {
+                if (index + 1 >= count)
+                    return Error::invalid_argument;
+                buffer[used] = uint8_t(FrameCode::extension_link);
+                size_t n = 1 + encode_varint(sectors[index + 1], buffer + used + 1);
+                n += encode_varint(kExtensionSectors, buffer + used + n);
+                buffer[used + n] = uint8_t(FrameCode::end_of_log);
+                if (!sink->write(sectors[index] * kSectorSize,
+                                 Bytes(buffer, size_t(round_up_sector(used + n + 1)))))
+                    return Error::io;
+            }
+            index++;
+            start();
+        }
+        uint64_t room = kExtensionBytes - used - kChunkMargin;
+        uint64_t chunk = record.size() - done < room ? record.size() - done : room;
+        uint8_t* out = buffer ? buffer + used : scratch;
+        size_t n = 0;
+        out[n++] = uint8_t(done == 0 ? FrameCode::tuple_available : FrameCode::tuple_extended);
+        if (done == 0)
+            n += encode_varint(record.size(), out + n);
+        n += encode_varint(chunk, out + n);
+        if (buffer)
+            copy_bytes(buffer + used + n, record.data() + done, size_t(chunk));
+        used += n + chunk;
+        done += chunk;
+    }
+    if (buffer) {
+        if (index + 1 != count)
+            return Error::invalid_argument;
+        buffer[used] = uint8_t(FrameCode::end_of_log);
+        if (!sink->write(sectors[index] * kSectorSize,
+                         Bytes(buffer, size_t(round_up_sector(used + 1)))))
+            return Error::io;
+    }
+    *used_extensions = index + 1;
+    *end = used;
+    return Error::none;
+}
+
+uint64_t LogTail::chain_extensions(uint64_t record_bytes) {
+    size_t extensions = 0;
+    uint64_t end = 0;
+    // Counting cannot fail: the record is never touched.
+    (void)frame_chain(Bytes(nullptr, size_t(record_bytes)), nullptr, 0, nullptr, nullptr,
+                      &extensions, &end);
+    return extensions;
+}
+
+Error LogTail::write_chain(Bytes record, const uint64_t* sectors, size_t count) {
+    m_chain_first = 0;
+    if (!m_current || record.empty() || count == 0)
+        return Error::invalid_argument;
+    size_t extensions = 0;
+    uint64_t end = 0;
+    TFS_TRY(frame_chain(record, sectors, count, m_sink, m_next, &extensions, &end));
+    m_chain_first = sectors[0];
+    m_chain_end = LogEnd{sectors[count - 1], kExtensionSectors, kVersion, end};
+    return Error::none;
+}
+
+Error LogTail::switch_to_chain(const VolumeHeader& header) {
+    if (!m_chain_first)
+        return Error::invalid_argument;
+    // The initial extension (4.1, 4.4): header with uuid and label, a link, END_OF_LOG.
+    uint8_t sector0[kSectorSize];
+    fill_zero(sector0, sizeof(sector0));
+    size_t n = 0;
+    copy_bytes(sector0, kMagic, sizeof(kMagic));
+    n += sizeof(kMagic);
+    n += encode_varint(kVersion, sector0 + n);
+    n += encode_varint(1, sector0 + n);
+    copy_bytes(sector0 + n, header.uuid, kUuidBytes);
+    n += kUuidBytes;
+    copy_bytes(sector0 + n, header.label_bytes, header.label_size);
+    n += header.label_size + 1;
+    sector0[n++] = uint8_t(FrameCode::extension_link);
+    n += encode_varint(m_chain_first, sector0 + n);
+    n += encode_varint(kExtensionSectors, sector0 + n);
+    sector0[n] = uint8_t(FrameCode::end_of_log);
+    m_chain_first = 0;
+    if (!m_sink->write(0, Bytes(sector0, sizeof(sector0))))
+        return Error::io;
+    uint8_t* t = m_current;
+    m_current = m_next;
+    m_next = t;
+    m_end = m_chain_end;
+    m_segment_marker = false;
+    m_pending.clear();
+    m_record_count = 0;
+    return Error::none;
+}
+
+} // namespace tfs

@@ -7,6 +7,7 @@
 #include "common/tfs/block_device.h"
 #include "common/tfs/encoder.h"
 #include "common/tfs/format.h"
+#include "common/tfs/log_reader.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -62,6 +63,19 @@ class LogTail {
     // error the records stay pending and a later flush rewrites the same bytes. Blocks.
     Error flush(uint64_t new_extension, bool* took_extension);
 
+    // Compaction (4.6) in two steps. Extensions a chain holding one record of `record_bytes`
+    // needs, framed by the rule of 4.4.
+    static uint64_t chain_extensions(uint64_t record_bytes);
+    // Writes `record` as a new chain into the free 1024-sector runs `sectors` (count =
+    // chain_extensions()), each extension linking the next. Nothing on disk refers to the chain
+    // yet and this tail is unchanged: on failure (io) the caller just frees the runs. Blocks.
+    Error write_chain(Bytes record, const uint64_t* sectors, size_t count);
+    // Then rewrites sector 0 with `header`'s uuid and label and a link to the chain written last:
+    // this single-sector write switches every reader from the old log to the new one. On success
+    // the tail continues in the chain's last extension and the pending records are dropped (the
+    // record holds their effect). On io the switch may or may not have happened. Blocks.
+    Error switch_to_chain(const VolumeHeader& header);
+
     // The current end (for tests and for the next mount's expectations).
     LogEnd end() const { return m_end; }
     // Log bytes in use in the current extension, END_OF_LOG excluded.
@@ -80,6 +94,10 @@ class LogTail {
     bool m_segment_marker = true;
     uint8_t* m_current = nullptr; // the current extension; bytes past END_OF_LOG are zero
     uint8_t* m_next = nullptr;    // the next one while a flush links it
+    // A chain written by write_chain(): its first sector, and where it ends (its last extension
+    // is in m_next). chain_first = 0: none.
+    uint64_t m_chain_first = 0;
+    LogEnd m_chain_end;
     ByteBuffer m_pending;
     uint32_t* m_record_sizes = nullptr;
     size_t m_record_count = 0;

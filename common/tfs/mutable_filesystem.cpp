@@ -55,7 +55,8 @@ class MutableFilesystem::MountObserver final : public LogObserver {
 
 MutableFilesystem::MutableFilesystem(common::Allocator& allocator)
     : m_allocator(allocator), m_fs(allocator), m_encoder(allocator), m_record(allocator),
-      m_log(allocator), m_free(allocator), m_deferred_free(allocator) {}
+      m_log(allocator), m_free(allocator), m_deferred_free(allocator), m_log_extensions(allocator) {
+}
 
 MutableFilesystem::~MutableFilesystem() {
     if (m_zeros)
@@ -112,8 +113,12 @@ Error MutableFilesystem::mount(BlockSource& source, BlockSink& sink, const Mount
     MountObserver observer(used, options.observer);
     MountOptions replay = options;
     replay.observer = &observer;
+    replay.updates = &m_stats;
     TFS_TRY(m_fs.mount(source, replay));
     TFS_TRY(observer.error);
+    // So far `used` holds the log's extensions, sector 0 first.
+    for (size_t i = 1; i < used.size(); i++)
+        TFS_TRY(m_log_extensions.append(used[i]));
     // A record cut off by END_OF_LOG cannot be continued: a new TUPLE_AVAILABLE after it would
     // make the whole log unreadable (4.2).
     if (!observer.saw_end || observer.pending)
@@ -138,67 +143,18 @@ Error MutableFilesystem::check_writable() const {
     return m_broken ? Error::broken : Error::none;
 }
 
-Error MutableFilesystem::reserve_log_extensions(size_t count) {
-    while (m_reserved_count < count) {
-        uint64_t start;
-        if (!m_free.allocate(kExtensionSectors, &start))
-            return Error::no_space;
-        m_reserved[m_reserved_count++] = start;
-    }
-    return Error::none;
-}
-
-Error MutableFilesystem::flush_log() {
-    if (m_log.pending_records() == 0)
-        return Error::none;
-    uint64_t extension = 0;
-    if (!m_log.fits_in_current(0, 0)) {
-        TFS_TRY(reserve_log_extensions(1));
-        extension = m_reserved[0];
-    }
-    bool took = false;
-    TFS_TRY(m_log.flush(extension, &took));
-    if (took) {
-        for (size_t i = 1; i < m_reserved_count; i++)
-            m_reserved[i - 1] = m_reserved[i];
-        m_reserved_count--;
-        m_extensions_added++;
-    }
-    return Error::none;
-}
-
-Error MutableFilesystem::begin_operation(uint64_t bytes, uint64_t records) {
-    TFS_TRY(check_writable());
-    if (m_log.pending_bytes() + bytes > kMaxPendingLogBytes ||
-        m_log.pending_records() + records > kMaxPendingRecords)
-        TFS_TRY(flush_log());
-    if (m_log.fits_in_current(bytes, records))
-        return Error::none;
-    if (!m_log.fits_with_new_extension(bytes, records)) {
-        TFS_TRY(flush_log());
-        if (m_log.fits_in_current(bytes, records))
-            return Error::none;
-        if (!m_log.fits_with_new_extension(bytes, records))
-            return Error::limit;
-    }
-    return reserve_log_extensions(1);
-}
-
-Error MutableFilesystem::flush() {
-    TFS_TRY(check_writable());
-    TFS_TRY(flush_log());
-    // The records releasing these runs are written; only now may the runs get new owners.
-    for (size_t i = 0; i < m_deferred_free.size(); i++)
-        (void)m_free.release(m_deferred_free[i]); // a failure only leaks the run until remount
-    m_deferred_free.clear();
-    return Error::none;
-}
-
 Error MutableFilesystem::update(Value* tuple, Bytes name, Value* value) {
+    // After a compaction only what the root reaches is numbered: a tuple that is not is an orphan
+    // (an open file without a name), which nothing on disk refers to, so it needs no record.
+    bool logged = m_encoder.is_numbered(tuple);
     m_record.clear();
-    Error error = m_encoder.encode_update(tuple, name, value, m_record);
-    if (error == Error::none)
+    Error error = Error::none;
+    if (logged)
+        error = m_encoder.encode_update(tuple, name, value, m_record);
+    if (error == Error::none && logged) {
+        m_stats.on_update(tuple_get(tuple, name), value);
         error = m_log.append(m_record.bytes());
+    }
     if (error == Error::none) {
         if (value)
             error = m_fs.m_tree.set(tuple, name, value);
@@ -648,8 +604,10 @@ Error MutableFilesystem::write_step(Value* file, uint64_t offset, Bytes data, si
         uint64_t start;
         if (!m_free.allocate(count, &start))
             count = m_free.allocate_some(count, &start);
-        if (count == 0)
+        if (count == 0) {
+            m_space_short = true;
             break;
+        }
         Extent fresh;
         fresh.key = block;
         fresh.length = count;

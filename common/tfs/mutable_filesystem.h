@@ -1,12 +1,13 @@
 // mutable_filesystem.h: a mounted TFS that can be changed (tfs.md 4.5, 5.5, 6, 7.3): each change
 // updates the in-memory tree and appends attribute-update records to the existing log; file data
-// goes to extents allocated first-fit from free space (6.8). The log framing is log_tail.h, free
-// space free_map.h, reading filesystem.h.
+// goes to extents allocated first-fit from free space (6.8); a log that is mostly obsolete is
+// compacted (4.6). The log framing is log_tail.h, free space free_map.h, reading filesystem.h.
 #pragma once
 
 #include "common/tfs/encoder.h"
 #include "common/tfs/filesystem.h"
 #include "common/tfs/free_map.h"
+#include "common/tfs/log_stats.h"
 #include "common/tfs/log_tail.h"
 
 #include <cstddef>
@@ -30,6 +31,10 @@ constexpr size_t kMaxExtentChangesPerStep = 32;
 
 // What happens to a file's data when its last name goes (remove, rename over it).
 enum class LastName : uint8_t { release, keep };
+// A compaction that could not be done (no room for the new chain, no memory) is tried again only
+// after this many more obsolete updates: each try encodes the whole tree.
+constexpr uint64_t kCompactRetryObsolete = 1024;
+
 // Whether allocate() may grow the file (fallocate mode 0) or not (FALLOC_FL_KEEP_SIZE).
 enum class SizeChange : uint8_t { grow, keep };
 
@@ -53,9 +58,14 @@ uint64_t allocated_bytes(const Value* file);
 // mutation returns it too, and the volume must be remounted (what is durable is consistent).
 //
 // Durability: changes are visible in the tree at once and buffered as log records; flush() writes
-// them, and the caller then issues a device flush. File data is written to the sink during
-// write() itself, always into free sectors or the file's own extents, before any record refers to
-// it. Freed extents become reusable only after the flush that logs their release.
+// them, and the caller then issues a device flush. Compaction (4.6) happens inside whichever call
+// writes the log (flush(), or any mutating call whose records no longer fit in the buffer) when
+// log_stats.h's trigger holds, or when space ran short (ENOSPC) and a new log would need fewer
+// extensions than the current one: the whole tree, pending changes included, goes into a new
+// chain in free space, then sector 0 is rewritten to point at it (one sector: readers see the old
+// log or the new one, never a mix), then the old chain becomes free space. File data is written to
+// the sink during write() itself, always into free sectors or the file's own extents, before any
+// record refers to it. Freed extents become reusable only after the flush that logs their release.
 //
 // Not thread-safe: the kernel holds one lock around every call. Calls block on the source/sink
 // and allocate from the allocator given to the constructor.
@@ -129,12 +139,23 @@ class MutableFilesystem {
     // change durable. Errors: no_space (no room for a log extension; records stay buffered), io.
     Error flush();
 
+    // Writes the whole tree as a new log now (4.6), with every pending change. Errors: no_space
+    // (no free runs for the new chain; nothing changed), no_memory, limit (the tree encodes to
+    // more than kMaxRecordBytes), io (the old log is still in use), broken (sector 0's write
+    // failed: remount).
+    Error compact();
+
     // Free sectors not yet handed out (reserved log extensions excluded).
     uint64_t free_sectors() const { return m_free.free_sectors(); }
     const FreeMap& free_map() const { return m_free; }
     const LogTail& log_tail() const { return m_log; }
     // Log extensions linked since mount.
     uint64_t extensions_added() const { return m_extensions_added; }
+    // Extensions of the current log after sector 0 (as far as memory allowed to track them).
+    size_t log_extensions() const { return m_log_extensions.size(); }
+    // Compactions since mount, and the update counts behind the next one.
+    uint64_t compactions() const { return m_compactions; }
+    const LogStats& log_stats() const { return m_stats; }
 
   private:
     struct Extent;
@@ -147,6 +168,11 @@ class MutableFilesystem {
     Error begin_operation(uint64_t bytes, uint64_t records);
     Error reserve_log_extensions(size_t count);
     Error flush_log();
+    // Whether a compaction must also leave the log with fewer extensions than it has.
+    enum class Shrink : uint8_t { any, fewer_extensions };
+    Error compact_log(Shrink shrink);
+    // Compacts when the trigger holds; a compaction that cannot be done is not an error.
+    Error compact_if_worthwhile();
     // Encodes and buffers `tuple.name := value` (nullptr = delete) and applies it to the tree.
     Error update(Value* tuple, Bytes name, Value* value);
     Error create_node(const Value* dir, Bytes name, Value* node, const Value** out);
@@ -179,6 +205,12 @@ class MutableFilesystem {
     uint64_t m_reserved[kReservedLogExtensions] = {};
     size_t m_reserved_count = 0;
     uint64_t m_extensions_added = 0;
+    RunList m_log_extensions; // the current chain after sector 0
+    LogStats m_stats;
+    bool m_space_short = false; // a data or log allocation failed since the last compaction
+    bool m_compaction_failed = false;
+    uint64_t m_failed_obsolete = 0; // obsolete updates when it failed
+    uint64_t m_compactions = 0;
     uint8_t* m_zeros = nullptr; // kZeroBytes of zeros for hole filling
     bool m_broken = false;
 };

@@ -34,8 +34,10 @@ Error MutableFilesystem::allocate(const Value* file, uint64_t offset, uint64_t l
         uint64_t start;
         if (!m_free.allocate(count, &start))
             count = m_free.allocate_some(count, &start);
-        if (count == 0)
+        if (count == 0) {
+            m_space_short = true;
             return Error::no_space;
+        }
         uint8_t digits[20];
         Bytes key;
         Value* t = m_fs.m_tree.make_tuple();
