@@ -104,12 +104,11 @@ std::filesystem::path volumes_directory(const StorePaths& store) {
 }
 
 void check_volume_name(const std::string& name) {
-    bool valid = !name.empty() && name.size() <= tfs::kMaxLabelBytes && name != "." &&
-                 name != ".." &&
-                 std::all_of(name.begin(), name.end(), [](char c) {
-                     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
-                            c == '-';
-                 });
+    bool valid =
+        !name.empty() && name.size() <= tfs::kMaxLabelBytes && name != "." && name != ".." &&
+        std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        });
     if (!valid)
         throw Error("invalid volume name \"" + name + "\"",
                     "use 1 to " + std::to_string(tfs::kMaxLabelBytes) +
@@ -171,7 +170,7 @@ VolumeInfo create_volume(const StorePaths& store, const VolumeCreateRequest& req
     }
     check_tfs(error, "creating volume " + request.name);
 
-    std::uint64_t size = tfs::padded_fs_size(written.bytes_used);
+    std::uint64_t size = tfs::padded_fs_size(written.bytes_used) + kDefaultVolumeRoomBytes;
     if (request.size_bytes) {
         if (*request.size_bytes < written.bytes_used)
             throw Error("the volume content needs " + human_size(written.bytes_used) +

@@ -3,6 +3,7 @@
 // listing, finding and deleting them. Reading one is ops/image/image_reader.h.
 #pragma once
 
+#include "ops/image/write_image.h"
 #include "ops/store/paths.h"
 
 #include <array>
@@ -17,16 +18,23 @@ namespace ops {
 
 struct VolumeInfo {
     std::string name;
-    std::string uuid;  // 8-4-4-4-12 lowercase hex, from the file name
+    std::string uuid; // 8-4-4-4-12 lowercase hex, from the file name
     std::filesystem::path path;
     std::uint64_t size_bytes = 0;
     std::chrono::system_clock::time_point modified;
 };
 
+// Free room a volume gets when no size is given: the same as an image's root filesystem
+// (kDefaultWritableRoomBytes). The established tool made 1 MB volumes, too small for any data.
+inline constexpr std::uint64_t kDefaultVolumeRoomBytes = kDefaultWritableRoomBytes;
+
 struct VolumeCreateRequest {
-    std::string name;                        // also the TFS label: 1..31 of [A-Za-z0-9._-]
-    std::optional<std::uint64_t> size_bytes; // unset: the content plus 1 MiB free (padded)
-    std::filesystem::path data_directory;    // -d: its entries are copied to the volume root
+    std::string name; // also the TFS label: 1..31 of [A-Za-z0-9._-]
+    // Unset: the content plus the 1 MiB the kernel keeps for its log (tfs.md 6.8), rounded to
+    // 512 KiB, plus kDefaultVolumeRoomBytes of room for data. The file is sparse: the room costs
+    // no host disk until the guest writes it.
+    std::optional<std::uint64_t> size_bytes;
+    std::filesystem::path data_directory; // -d: its entries are copied to the volume root
     // For reproducible tests; unset: read from /dev/urandom.
     std::optional<std::array<std::uint8_t, 16>> uuid;
 };

@@ -28,7 +28,7 @@ struct CreateFlags {
 void add_volume_create_command(CLI::App& app, Context& context) {
     auto flags = std::make_shared<CreateFlags>();
     app.add_option("name", flags->name, "Volume name (also its label)")->required();
-    app.add_option("-s,--size", flags->size, "Volume size, e.g. 100M or 10G (default: content + 1 MiB)")
+    app.add_option("-s,--size", flags->size, "Volume size, e.g. 100M or 10G (default: content + 64 MiB of room, sparse)")
         ->type_name("SIZE");
     app.add_option("-d,--data", flags->data, "Directory whose content is copied into the volume")
         ->type_name("DIR");
