@@ -36,6 +36,13 @@ struct WriteResult {
     uint64_t record_bytes = 0;   // size of the single root record
 };
 
+// A time in the 32.32 fixed point of `mtime`/`atime` (6.6): seconds since the epoch in the upper
+// 32 bits, the fraction of a second in units of 2^-32 s below (rounded down). Seconds past 2^32
+// (the year 2106) do not fit: the caller leaves the time out.
+constexpr uint64_t fixed_time(uint64_t seconds, uint32_t nanoseconds) {
+    return (seconds << 32) | ((uint64_t(nanoseconds % 1000000000u) << 32) / 1000000000u);
+}
+
 // Size to give a TFS so the kernel can write to it: bytes_used plus the 1 MiB it needs for two new
 // log extensions (6.8), rounded up to 512 KiB like Nanos mkfs (7.4).
 uint64_t padded_fs_size(uint64_t bytes_used);

@@ -69,6 +69,9 @@ HostFileContent::HostFileContent(std::filesystem::path path) : m_path(std::move(
                     "check that the file exists and is readable");
     }
     m_size = static_cast<std::uint64_t>(info.st_size);
+    if (info.st_mtim.tv_sec >= 0 && static_cast<std::uint64_t>(info.st_mtim.tv_sec) >> 32 == 0)
+        m_mtime = tfs::fixed_time(static_cast<std::uint64_t>(info.st_mtim.tv_sec),
+                                  static_cast<std::uint32_t>(info.st_mtim.tv_nsec));
     close_file();
 }
 

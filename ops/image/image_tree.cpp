@@ -74,8 +74,18 @@ void ImageTree::add_host_file(const std::string& path, const std::filesystem::pa
     auto content = std::make_unique<HostFileContent>(host);
     std::string name;
     tfs::Value* dir = parent_of(path, &name);
-    check_tfs(m_builder.add_file(dir, bytes_of(name), content->size(), content.get()),
+    tfs::Value* file = nullptr;
+    check_tfs(m_builder.add_file(dir, bytes_of(name), content->size(), content.get(), &file),
               "adding " + path);
+    // The host file's mtime (and atime = mtime) so that the guest sees what the host had: Python,
+    // for one, trusts a shipped .pyc only when its recorded source mtime matches the .py's.
+    if (content->mtime()) {
+        tfs::Tree& values = m_builder.tree();
+        check_tfs(m_builder.set_attribute(file, "mtime", values.make_integer(content->mtime())),
+                  "adding " + path);
+        check_tfs(m_builder.set_attribute(file, "atime", values.make_integer(content->mtime())),
+                  "adding " + path);
+    }
     m_host_files.push_back(std::move(content));
 }
 
