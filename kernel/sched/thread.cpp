@@ -89,10 +89,6 @@ Result<Thread*> allocate_thread() {
 
 } // namespace
 
-Thread* current_thread() {
-    return this_cpu().current_thread;
-}
-
 void thread_destroy(Thread* thread) {
     u8* stack = thread->kernel_stack;
     u8* fpu = thread->fpu_allocation;

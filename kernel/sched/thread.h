@@ -3,6 +3,7 @@
 // nodes that put it on run, wait and timer queues. All threads share the one address space.
 #pragma once
 
+#include "arch/x86_64/per_cpu.h"
 #include "arch/x86_64/trap_frame.h"
 #include "lib/list.h"
 #include "lib/result.h"
@@ -68,7 +69,9 @@ struct Thread {
     u64 futex_address = 0;
 };
 
-Thread* current_thread();
+inline Thread* current_thread() {
+    return this_cpu().current_thread;
+}
 // An idle thread for the calling CPU around its boot stack (never on the run queue).
 Result<Thread*> thread_create_idle(u64 stack_top);
 // Creates a thread that will enter user mode with `frame` (copied) and the given FS base.

@@ -16,12 +16,6 @@ u32 g_cpu_count = 1;
 
 } // namespace
 
-PerCpu& this_cpu() {
-    PerCpu* p;
-    asm volatile("mov %%gs:0, %0" : "=r"(p));
-    return *p;
-}
-
 PerCpu& cpu_block(u32 index) { return g_cpus[index]; }
 u32 cpu_count() { return g_cpu_count; }
 void set_cpu_count(u32 count) { g_cpu_count = count; }

@@ -37,7 +37,13 @@ struct PerCpu {
     alignas(16) u8 double_fault_stack[8192];
 };
 
-PerCpu& this_cpu();
+// Inline: it is on every syscall's path. Volatile, so a read is never reused across a switch
+// that moved the thread to another CPU.
+inline PerCpu& this_cpu() {
+    PerCpu* p;
+    asm volatile("mov %%gs:0, %0" : "=r"(p));
+    return *p;
+}
 PerCpu& cpu_block(u32 index);
 u32 cpu_count();
 void set_cpu_count(u32 count);
