@@ -185,10 +185,9 @@ err_t link_output(netif* n, pbuf* p) {
         if (q->len)
             pieces[count++] = {static_cast<const u8*>(q->payload), q->len};
     auto sent = device->transmit(header, pieces, count, frame);
-    if (sent.is_error()) {
-        device->poll(); // collects finished frames (and whatever arrived)
-        sent = device->transmit(header, pieces, count, frame);
-    }
+    // transmit() has collected the frames the device finished. Not poll(): delivering received
+    // frames here would run lwIP's input inside its own output (a TCP ACK freeing segments of
+    // the pcb tcp_output is walking: "tcp_receive: valid queue length").
     if (sent.is_error()) {
         pbuf_free(frame);
         return ERR_MEM; // every transmit slot is busy: TCP retransmits, UDP drops

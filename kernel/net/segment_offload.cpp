@@ -28,7 +28,9 @@ u16 read_be16(const u8* p) {
 
 void apply(tcp_pcb* pcb, u16 mss) {
     netif* out = ip_route(&pcb->local_ip, &pcb->remote_ip);
-    if (!out || !interface_segments_tcp(out)) {
+    // IPv4 only: a router advertisement may lower the interface's IPv6 MTU under lwIP
+    // (LWIP_ND6_ALLOW_RA_UPDATES), and lwIP's IPv6 layer would then fragment large segments.
+    if (!out || !interface_segments_tcp(out) || !IP_IS_V4(&pcb->remote_ip)) {
         tcp_ext_arg_set(pcb, slot(), nullptr);
         pcb->mss = mss;
         return;

@@ -15,8 +15,8 @@ namespace segment_offload {
 // and IPv4's total length, with room for every header and option).
 constexpr u16 LARGE_SEGMENT = 63 * 1024;
 
-// Sets the connection's wire MSS and, when its interface segments for us, hands lwIP the large
-// one. For a connected pcb; again after TCP_MAXSEG changes.
+// Sets the connection's wire MSS and, when it is IPv4 and its interface segments for us, hands
+// lwIP the large one. For a connected pcb; again after TCP_MAXSEG changes.
 void apply(tcp_pcb* pcb, u16 wire_mss);
 // The MSS the peer receives: what apply() was given, else the pcb's own.
 u16 wire_mss(const tcp_pcb* pcb);

@@ -1,7 +1,8 @@
 // net_offload_test.cpp: traffic over a tap, where virtio-net offers the offloads the user network
-// does not (checksums both ways, large TCP segments both ways; kernel/dev/virtio/net). The guest
-// (tcp_echo) is bridged into a network namespace the test makes and removes; the host side of
-// each exchange runs in a child process that enters the namespace. Bytes must come back exact:
+// does not (checksums both ways, large TCP segments both ways for IPv4 and to the guest for
+// IPv6; kernel/dev/virtio/net). The guest (tcp_echo) is bridged into a network namespace the
+// test makes and removes; the host side of each exchange runs in a child process that enters
+// the namespace. Bytes must come back exact:
 // over IPv4 and IPv6 TCP in both directions at once, and UDP datagrams larger than the MTU (the
 // guest fragments its replies itself when large segments are on).
 #include "vm_harness.h"
