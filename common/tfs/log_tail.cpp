@@ -203,10 +203,6 @@ Error LogTail::flush(uint64_t new_extension, bool* took_extension) {
     return Error::none;
 }
 
-} // namespace tfs
-
-namespace tfs {
-
 // Frames one record into consecutive extensions like Builder::write_log (4.4). With a null
 // buffer it only counts; otherwise each extension is built in `buffer` and every one but the
 // last written to `sectors`. *end gets the last extension's END_OF_LOG position.
