@@ -11,9 +11,12 @@
 #include "arch/x86_64/trap_frame.h"
 #include "common/manifest/manifest.h"
 #include "dev/interrupts.h"
+#include "dev/pci/bar_window.h"
+#include "dev/pci/enumeration.h"
 #include "dev/serial.h"
 #include "dev/virtio/blk/blk.h"
 #include "dev/virtio/transport/mmio.h"
+#include "dev/virtio/transport/pci.h"
 #include "fs/device_inodes.h"
 #include "fs/root_mount.h"
 #include "fs/tfs_volume.h"
@@ -25,8 +28,8 @@
 #include "lib/string.h"
 #include "linux/elf_loader.h"
 #include "linux/missing_files.h"
-#include "linux/procfs.h"
 #include "linux/process.h"
+#include "linux/procfs.h"
 #include "mm/heap.h"
 #include "mm/layout.h"
 #include "mm/page_table.h"
@@ -68,16 +71,14 @@ void apply_command_line(const HvmStartInfo& info) {
     }
 }
 
-void found_virtio_device(virtio::MmioTransport& found) {
-    if (found.device_id() == virtio::device_id::NET) {
-        if (auto* transport = make<virtio::MmioTransport>(found))
-            net_add_device(transport);
+// Starts the driver for a virtio device found on either transport; `transport` lives on.
+void start_virtio_device(virtio::Transport* transport) {
+    if (transport->device_id() == virtio::device_id::NET) {
+        net_add_device(transport);
         return;
     }
-    if (found.device_id() != virtio::device_id::BLOCK || virtio::g_disk_count == virtio::MAX_DISKS)
-        return;
-    auto* transport = make<virtio::MmioTransport>(found);
-    if (!transport)
+    if (transport->device_id() != virtio::device_id::BLOCK ||
+        virtio::g_disk_count == virtio::MAX_DISKS)
         return;
     auto disk = virtio::BlockDevice::create(transport);
     if (disk.is_error()) {
@@ -85,6 +86,27 @@ void found_virtio_device(virtio::MmioTransport& found) {
         return;
     }
     virtio::g_disks[virtio::g_disk_count++] = disk.value();
+}
+
+void found_mmio_device(virtio::MmioTransport& found) {
+    u32 type = found.device_id();
+    if (type != virtio::device_id::NET && type != virtio::device_id::BLOCK)
+        return;
+    if (auto* transport = make<virtio::MmioTransport>(found))
+        start_virtio_device(transport);
+}
+
+void found_pci_device(pci::Device& device) {
+    u32 type = virtio::pci_virtio_device_id(device);
+    if (type != virtio::device_id::NET && type != virtio::device_id::BLOCK)
+        return;
+    auto transport = virtio::PciTransport::create(device);
+    if (transport.is_error()) {
+        kprintf("ops kernel: virtio PCI device %x:%x.%x unusable (%s)\n", device.address().bus,
+                device.address().device, device.address().function, errno_name(transport.error()));
+        return;
+    }
+    start_virtio_device(transport.value());
 }
 
 char* copy_bytes_as_string(common::Bytes bytes) {
@@ -125,7 +147,12 @@ extern "C" [[noreturn]] void kernel_main(u32 start_info_physical) {
     cpu::enable_interrupts();
 
     net_init();
-    virtio::scan_mmio(found_virtio_device);
+    // Devices on both transports: virtio-mmio slots (microvm), then PCI (q35, pc).
+    virtio::scan_mmio(found_mmio_device);
+    pci::bar_window_init(info);
+    pci::enumerate(found_pci_device);
+    if (virtio::g_disk_count == 0)
+        fail_boot("no disk: no virtio-blk device was found on virtio-mmio or PCI", 126);
     int boot_disk = -1;
     auto mounted = mount_root_filesystem(&boot_disk);
     if (mounted.is_error())

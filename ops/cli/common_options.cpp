@@ -63,6 +63,13 @@ void add_run_flags(CLI::App& command, RunFlags& flags) {
     command.add_flag_function(
         "--accel,!--no-accel", [&flags](std::int64_t count) { flags.accel = count > 0; },
         "Use KVM when available (default); --accel=false or --no-accel forces emulation");
+    command.add_option_function<std::string>(
+               "--machine",
+               [&flags](const std::string& value) { flags.machine = parse_machine(value); },
+               "QEMU machine: microvm (default, fastest boot: virtio-mmio, no firmware) or q35 "
+               "(PCI: virtio over PCI with MSI-X, qboot firmware)")
+        ->type_name("MACHINE")
+        ->check(CLI::IsMember({"microvm", "q35"}));
     command.add_flag("-v,--verbose", flags.verbose, "Print the QEMU command line");
     command.add_flag("-d,--debug", flags.debug,
                      "Debug: no ASLR, no KVM, QEMU waits for gdb on port 1234");
@@ -189,6 +196,8 @@ Config resolve_config(const BuildFlags& build, const RunFlags* run) {
         config.run.cpus = *run->cpus;
     if (run->accel)
         config.run.accel = *run->accel;
+    if (run->machine)
+        config.run.machine = *run->machine;
     if (run->verbose)
         config.run.verbose = true;
     if (run->debug)

@@ -36,6 +36,7 @@ struct RunFlags {
     std::optional<std::string> memory;
     std::optional<unsigned> cpus;
     std::optional<bool> accel;
+    std::optional<Machine> machine;  // --machine microvm|q35
     bool verbose = false;
     bool debug = false;
     std::optional<unsigned> gdb_port;

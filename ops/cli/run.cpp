@@ -86,6 +86,7 @@ void run_config(Context& context, const Config& config, bool skip_build,
     request.memory_mib = config.run.memory_mib;
     request.cpus = config.run.cpus;
     request.accel = accel.accel;
+    request.machine = config.run.machine;
     request.gdb_port = config.run.gdb_port;
     request.wait_for_gdb = config.run.debug;
     request.verbose = config.run.verbose;

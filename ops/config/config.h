@@ -3,6 +3,7 @@
 // order; the image builder and the VM launcher read only this struct.
 #pragma once
 
+#include "ops/config/machine.h"
 #include "ops/config/size.h"
 
 #include <cstdint>
@@ -31,6 +32,7 @@ struct RunConfig {
     unsigned cpus = 1;                             // CPUs (0 in the file means the default, 1)
     bool accel = true;                             // Accel
     bool verbose = false;                          // Verbose
+    Machine machine = kDefaultMachine;             // Machine ("microvm" | "q35"; ours)
     // Networking (docs/networking.md). Ports/UDPPorts use the -p syntax ("80", "8080-80",
     // "80,443"); addresses are text as the user wrote them, checked by resolve_config.
     std::vector<std::string> ports;                // Ports

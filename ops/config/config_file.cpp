@@ -309,6 +309,15 @@ void decode_run_config(const Decoder& d, const Value& value, const std::string& 
          [&](const Value& v, const std::string& p) { run.accel = d.boolean(v, p); }},
         {"Verbose", Support::Supported,
          [&](const Value& v, const std::string& p) { run.verbose = d.boolean(v, p); }},
+        {"Machine", Support::Supported,
+         [&](const Value& v, const std::string& p) {
+             std::string name = d.string(v, p);
+             auto machine = parse_machine(name);
+             if (!machine)
+                 d.fail(v.position, p + ": unknown machine \"" + name + "\"",
+                        "write \"microvm\" (the default) or \"q35\"");
+             run.machine = *machine;
+         }},
         {"Ports", Support::Supported,
          [&](const Value& v, const std::string& p) {
              run.ports = d.port_specs(v, p, Protocol::Tcp);

@@ -2,6 +2,7 @@
 // cli/run.cpp from the merged Config; consumed by qemu_args.cpp and launcher.cpp.
 #pragma once
 
+#include "ops/config/machine.h"
 #include "ops/config/size.h"
 #include "ops/vmm/accel.h"
 #include "ops/vmm/guest_network.h"
@@ -22,7 +23,9 @@ struct AttachedVolume {
 
 struct RunRequest {
     std::filesystem::path kernel;  // kernel ELF with a PVH note, booted with -kernel
-    std::filesystem::path image;   // raw disk image, attached as virtio-blk (virtio-mmio)
+    std::filesystem::path image;   // raw disk image, attached as virtio-blk
+    // microvm: virtio-mmio devices; q35: virtio over PCI, qboot firmware.
+    Machine machine = kDefaultMachine;
     std::uint64_t memory_mib = kDefaultMemoryMib;
     unsigned cpus = 1;
     Accel accel = Accel::Tcg;
@@ -40,7 +43,7 @@ struct RunRequest {
     std::filesystem::path qmp_socket;
     // Volumes for Mounts, in order; the kernel matches them to the manifest by label or UUID.
     std::vector<AttachedVolume> volumes;
-    // The guest's NIC (virtio-net on virtio-mmio) and what it is connected to.
+    // The guest's NIC (virtio-net on the machine's transport) and what it is connected to.
     GuestNetwork network;
 };
 

@@ -1,7 +1,8 @@
-// transport.h: what a virtio driver needs from its transport (MMIO today, PCI later), so the
-// block and network drivers read the same on either.
+// transport.h: what a virtio driver needs from its transport (virtio-mmio on microvm, virtio
+// over PCI on q35), so the block and network drivers read the same on either.
 #pragma once
 
+#include "lib/result.h"
 #include "lib/types.h"
 
 namespace virtio {
@@ -20,8 +21,10 @@ class Transport {
     // Reads and clears the interrupt cause (bit 0: a used ring changed, bit 1: the
     // configuration changed); the device lowers its interrupt line.
     virtual u32 acknowledge_interrupt() = 0;
-    // The global system interrupt the device raises, -1 when unknown.
-    virtual int interrupt_line() = 0;
+    // Delivers the device's queue interrupts as `vector` to the calling CPU, whichever way the
+    // transport raises them: an I/O APIC line (virtio-mmio) or an MSI-X message (PCI). Called
+    // after the queues are set up. ENODEV when the device's interrupt cannot be routed.
+    virtual Result<void> route_interrupts(u8 vector) = 0;
     virtual u8 config_read8(u32 offset) = 0;
     virtual u32 config_read32(u32 offset) = 0;
     u64 config_read64(u32 offset) {

@@ -2,7 +2,6 @@
 // serviced in receive.cpp and transmit.cpp.
 #include "dev/virtio/net/net.h"
 #include "arch/x86_64/interrupt_guard.h"
-#include "arch/x86_64/ioapic.h"
 #include "dev/interrupts.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -106,14 +105,12 @@ Result<void> NetDevice::enable_interrupts() {
     for (int i = 0; i < g_device_count; i++)
         if (g_devices[i] == this)
             index = i;
-    int line = m_transport->interrupt_line();
-    if (index < 0 || line < 0)
+    if (index < 0)
         return Errno::ENODEV;
     u8 vector = u8(FIRST_VECTOR + index);
     register_interrupt_handler(vector, HANDLERS[index]);
-    if (!ioapic_route(u32(line), vector))
-        return Errno::ENODEV;
-    // Frames may have arrived before the line was routed; their edge is gone.
+    TRY(m_transport->route_interrupts(vector));
+    // Frames may have arrived before the interrupt was routed; their edge is gone.
     InterruptGuard guard;
     poll();
     return {};

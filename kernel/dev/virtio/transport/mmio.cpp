@@ -1,6 +1,7 @@
 // mmio.cpp: virtio-mmio registers. QEMU microvm puts up to 24 transports, 512 bytes apart,
 // from 0xfeb00000; slots without a device read DeviceID 0.
 #include "dev/virtio/transport/mmio.h"
+#include "arch/x86_64/ioapic.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/layout.h"
@@ -147,6 +148,13 @@ int MmioTransport::interrupt_line() {
         return -1;
     u64 slot = (m_phys - MICROVM_MMIO_BASE) / MMIO_SLOT_SIZE;
     return slot < MICROVM_MMIO_SLOTS ? g_slot_lines[slot] : -1;
+}
+
+Result<void> MmioTransport::route_interrupts(u8 vector) {
+    int line = interrupt_line();
+    if (line < 0 || !ioapic_route(u32(line), vector))
+        return Errno::ENODEV;
+    return {};
 }
 
 u8 MmioTransport::config_read8(u32 offset) {

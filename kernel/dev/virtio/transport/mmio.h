@@ -21,13 +21,15 @@ class MmioTransport final : public Transport {
     void setup_queue(u16 queue, u16 size, u64 descriptors, u64 driver, u64 device) override;
     void notify(u16 queue) override;
     u32 acknowledge_interrupt() override;
-    int interrupt_line() override;
+    Result<void> route_interrupts(u8 vector) override;
     u8 config_read8(u32 offset) override;
     u32 config_read32(u32 offset) override;
 
   private:
     friend void scan_mmio(void (*found)(MmioTransport& transport));
     volatile u32& reg(u32 offset);
+    // The I/O APIC line (global system interrupt) of this slot, -1 when QEMU did not say.
+    int interrupt_line();
     u64 m_phys;
 };
 
