@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/boot.sh [BUILD_DIR] [RUNS]: wall time from start to exit of a "hello" guest, RUNS
 # (default 10, at most 100) timed runs each after one warm-up, under TCG, same QEMU machine
-# options for every row. Prints a Markdown block (machine, table, target) on stdout.
+# options for every row (microvm) except the two "q35+qboot" rows (ops run --machine q35).
+# Prints a Markdown block (machine, table, target) on stdout.
 # Not a test: nothing is asserted, only a sanity check that each guest printed its line.
 set -euo pipefail
 
@@ -39,6 +40,9 @@ debugexit="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
 gcc -m32 -c "$here/empty_kernel/entry.S" -o "$tmp/entry.o"
 ld -m elf_i386 -T "$here/empty_kernel/link.ld" -o "$tmp/empty.elf" "$tmp/entry.o"
 cmd_empty="qemu-system-x86_64 $machine -kernel $tmp/empty.elf $console $debugexit"
+# The same on the q35 PCI machine with the qboot firmware, as `ops run --machine q35` starts it.
+machine_q35="-machine q35,sata=off,smbus=off,vmport=off,i8042=off,hpet=off -bios qboot.rom -nodefaults -no-user-config -nographic -no-reboot -accel tcg -cpu max -m 2048M -smp 1"
+cmd_empty_q35="qemu-system-x86_64 $machine_q35 -kernel $tmp/empty.elf $console $debugexit"
 
 # --- (a) ops: build once, capture the QEMU argv ops uses, then time.
 "$ops" build "$hello" >/dev/null
@@ -46,6 +50,7 @@ argv=$("$ops" run -s -v "$hello" 2>&1 | grep -m1 '^qemu-system-x86_64 ')
 # ops's exit channel is a file in its private run dir (deleted when ops exits): point it at ours.
 cmd_qemu_ops=$(printf '%s\n' "$argv" | sed -E "s#path=[^ ]*/exit#path=$tmp/exit#")
 cmd_run_s="$ops run -s $hello"
+cmd_run_s_q35="$ops run -s --machine q35 $hello"
 cmd_run="$ops run $hello"
 cmd_build="$ops build $hello"
 
@@ -79,6 +84,8 @@ check() {
 check "empty kernel" "hello from the empty kernel" "$cmd_empty"
 check "qemu + ops kernel" "hello from" "$cmd_qemu_ops"
 check "ops run -s" "hello from" "$cmd_run_s"
+check "empty kernel on q35" "hello from the empty kernel" "$cmd_empty_q35"
+check "ops run -s --machine q35" "hello from" "$cmd_run_s_q35"
 check "linux bzImage" "hello from" "$cmd_linux_bz"
 if [ $have_vmlinux = 1 ]; then check "linux vmlinux" "hello from" "$cmd_linux_pvh"; fi
 
@@ -89,6 +96,8 @@ time_runs "$runs" "$csv" "ops kernel + image (QEMU direct with ops's argv)" "$cm
 time_runs "$runs" "$csv" "ops run -s (boot only)" "$cmd_run_s"
 time_runs "$runs" "$csv" "ops run (build+boot)" "$cmd_run"
 time_runs "$runs" "$csv" "ops build (no boot)" "$cmd_build"
+time_runs "$runs" "$csv" "q35+qboot: empty PVH kernel (QEMU direct)" "$cmd_empty_q35"
+time_runs "$runs" "$csv" "q35+qboot: ops run -s --machine q35 (boot only)" "$cmd_run_s_q35"
 time_runs "$runs" "$csv" "Linux $(basename "$vmlinuz") bzImage + initramfs" "$cmd_linux_bz"
 if [ $have_vmlinux = 1 ]; then time_runs "$runs" "$csv" "Linux vmlinux (PVH entry) + initramfs" "$cmd_linux_pvh"; fi
 
@@ -112,7 +121,8 @@ echo "Commands (paths shortened: \$B = build dir, \$T = temp dir):"
 echo
 echo '```'
 for c in "$cmd_empty" "$cmd_qemu_ops" "OPS_ACCEL=tcg OPS_HOME=\$T/home $cmd_run_s" "OPS_ACCEL=tcg OPS_HOME=\$T/home $cmd_run" \
-         "OPS_ACCEL=tcg OPS_HOME=\$T/home $cmd_build" "$cmd_linux_bz" "$cmd_linux_pvh"; do
+         "OPS_ACCEL=tcg OPS_HOME=\$T/home $cmd_build" "$cmd_empty_q35" "OPS_ACCEL=tcg OPS_HOME=\$T/home $cmd_run_s_q35" \
+         "$cmd_linux_bz" "$cmd_linux_pvh"; do
     printf '%s\n' "$c" | sed -e "s#$tmp#\$T#g" -e "s#$build#\$B#g"
 done
 echo '```'
