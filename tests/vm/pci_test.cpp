@@ -1,8 +1,8 @@
 // pci_test.cpp: the q35 machine (ops run --machine q35): the kernel finds its disk and NIC as
 // virtio devices on the PCI bus (modern interface, MSI-X interrupts) instead of virtio-mmio.
-// Covers booting, the writable root across a reboot, traffic through virtio-net-pci from the
-// host's loopback (a -p forward), two CPUs starting on q35, and the one line a kernel with no
-// disk on either transport prints.
+// Covers booting, the writable root across a reboot, data volumes as more PCI disks, traffic
+// through virtio-net-pci from the host's loopback (a -p forward), two CPUs starting on q35, and
+// the one line a kernel with no disk on either transport prints.
 #include "vm_harness.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +109,27 @@ TEST(Pci, WritableRootSurvivesARebootOnPciBlk) {
         second.out_lines(), {"phase check", "ok big file", "ok hard link", "PASSED: 0 failures"}))
         << second.describe();
     EXPECT_TRUE(no_line_starting_with(second.out_lines(), "FAIL")) << second.describe();
+}
+
+TEST(Pci, VolumesAreMorePciDisks) {
+    RunResult created = run_ops({"volume", "create", "data", "-s", "8m"});
+    EXPECT_EXIT_CODE(created, 0);
+    RunOptions same;
+    same.ops_home = created.ops_home;
+    RunResult first = run_ops({"run", "--machine", "q35", app("fs_volume-static"), "-a", "write",
+                               "--mounts", "data:/data"},
+                              same);
+    EXPECT_EXIT_CODE(first, 0);
+    EXPECT_TRUE(has_lines_in_order(first.out_lines(), {"ok wrote the note", "PASSED: 0 failures"}))
+        << first.describe();
+    // Read-only (QEMU readonly=on): the device itself refuses writes.
+    RunResult second = run_ops({"run", "--machine", "q35", app("fs_volume-static"), "-a",
+                                "readonly", "--mounts", "data:/data:ro"},
+                               same);
+    EXPECT_EXIT_CODE(second, 0);
+    EXPECT_TRUE(has_lines_in_order(second.out_lines(),
+                                   {"ok unlink refused with EROFS", "PASSED: 0 failures"}))
+        << second.describe();
 }
 
 TEST(Pci, TwoCpusStartOnQ35) {
