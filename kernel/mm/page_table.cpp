@@ -93,14 +93,21 @@ void paging_init() {
 }
 
 void map_mmio(u64 phys, u64 size) {
+    constexpr u64 mmio_flags = PageTableEntry::PRESENT | PageTableEntry::WRITABLE |
+                               PageTableEntry::LARGE | PageTableEntry::CACHE_DISABLE |
+                               PageTableEntry::NO_EXECUTE;
     for (u64 p = align_down(phys, LARGE_PAGE_SIZE); p < phys + size; p += LARGE_PAGE_SIZE) {
         PageTableEntry* entry = walk(DIRECT_MAP_BASE + p, 1, true, 0);
         if (!entry)
             panic("out of memory mapping MMIO");
-        if (entry->present())
+        if (entry->present() && entry->address() == p &&
+            (entry->flags() & mmio_flags) == mmio_flags)
             continue;
-        entry->set(p, PageTableEntry::PRESENT | PageTableEntry::WRITABLE | PageTableEntry::LARGE |
-                          PageTableEntry::CACHE_DISABLE | PageTableEntry::NO_EXECUTE);
+        // Absent, or part of the write-back direct map: with more RAM than fits below the 4 GiB
+        // hole, the direct map spans the hole and so the PCI BARs in it. Device registers must
+        // not be cached, so the entry is replaced. Called while devices are probed, before the
+        // other CPUs start, so this CPU's invlpg is enough.
+        entry->set(p, mmio_flags);
         cpu::invlpg(DIRECT_MAP_BASE + p);
     }
 }
