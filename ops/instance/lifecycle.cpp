@@ -84,10 +84,14 @@ constexpr std::chrono::milliseconds kVolumeLockGrace{500};
 
 const char* instance_state_name(InstanceState state) {
     switch (state) {
-    case InstanceState::Running: return "running";
-    case InstanceState::Stopped: return "stopped";
-    case InstanceState::Exited: return "exited";
-    case InstanceState::Crashed: return "crashed";
+    case InstanceState::Running:
+        return "running";
+    case InstanceState::Stopped:
+        return "stopped";
+    case InstanceState::Exited:
+        return "exited";
+    case InstanceState::Crashed:
+        return "crashed";
     }
     return "unknown";
 }
@@ -159,7 +163,8 @@ InstanceStatus Instances::status_locked(const std::string& name, InstanceRecord 
         std::filesystem::remove(m_registry.qmp_socket(name), ignored);
         status.cleaned_stale = true;
     }
-    ExitLine line = parse_exit_line(read_bounded(m_registry.exit_channel(name), kMaxExitChannelBytes).value_or(""));
+    ExitLine line = parse_exit_line(
+        read_bounded(m_registry.exit_channel(name), kMaxExitChannelBytes).value_or(""));
     switch (line.kind) {
     case ExitLine::Kind::Exit:
         status.state = InstanceState::Exited;
@@ -185,7 +190,7 @@ void Instances::check_ports_locked(const InstanceRecord& record) const {
         try {
             other_record = m_registry.read(other);
         } catch (const Error&) {
-            continue;  // an unreadable record reserves nothing
+            continue; // an unreadable record reserves nothing
         }
         if (!other_record)
             continue;
@@ -245,6 +250,7 @@ void Instances::boot_locked(InstanceRecord& record, Accel accel) {
     request.image = record.disk;
     request.memory_mib = record.memory_mib;
     request.cpus = record.cpus;
+    request.machine = record.machine;
     request.accel = accel;
     request.realtime_ns = realtime_ns_now();
     request.console_log = m_registry.console_log(name);
@@ -258,7 +264,7 @@ void Instances::boot_locked(InstanceRecord& record, Accel accel) {
     }
     request.volumes = record.volumes;
     if (record.mac.empty())
-        record.mac = random_guest_mac();  // a record from before MACs were kept
+        record.mac = random_guest_mac(); // a record from before MACs were kept
     request.network.mac = record.mac;
     if (record.tap.tap.empty()) {
         request.network.mode = NetworkMode::User;
@@ -311,7 +317,8 @@ InstanceRecord Instances::create(const CreateInstanceRequest& request) {
     InstanceRecord record;
     record.name = request.name;
     if (record.name.empty()) {
-        std::string base = image_name_from(request.image.string()) + "-" + std::to_string(unix_now());
+        std::string base =
+            image_name_from(request.image.string()) + "-" + std::to_string(unix_now());
         record.name = base;
         for (int suffix = 2; m_registry.read(record.name); ++suffix) {
             if (suffix > kMaxDefaultNameSuffix)
@@ -330,6 +337,7 @@ InstanceRecord Instances::create(const CreateInstanceRequest& request) {
     record.kernel = request.kernel;
     record.memory_mib = request.memory_mib;
     record.cpus = request.cpus;
+    record.machine = request.machine;
     record.ports = request.ports;
     record.volumes = request.volumes;
     record.created = unix_now();
@@ -401,7 +409,8 @@ InstanceRecord Instances::start(const std::string& name, Accel accel) {
     return current.record;
 }
 
-bool Instances::wait_until_gone(const InstanceRecord& record, std::chrono::milliseconds timeout) const {
+bool Instances::wait_until_gone(const InstanceRecord& record,
+                                std::chrono::milliseconds timeout) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (is_running(record)) {
         if (std::chrono::steady_clock::now() >= deadline)
@@ -470,8 +479,7 @@ std::string Instances::remove(const std::string& name) {
         no_such_instance(name);
     InstanceStatus current = status_locked(name, read_existing(name));
     if (current.state == InstanceState::Running)
-        throw Error("instance \"" + name + "\" was started again while being deleted",
-                    "try again");
+        throw Error("instance \"" + name + "\" was started again while being deleted", "try again");
     m_registry.remove(name);
     if (current.record.tap.tap.empty())
         return "";
@@ -490,7 +498,7 @@ void Instances::write_logs(const std::string& name, Follow follow, std::FILE* ou
         std::fseek(file, 0, SEEK_END);
         long size = std::ftell(file);
         if (size >= 0 && static_cast<std::uint64_t>(size) < offset)
-            offset = 0;  // a new boot started a new log
+            offset = 0; // a new boot started a new log
         std::fseek(file, static_cast<long>(offset), SEEK_SET);
         std::size_t n;
         while ((n = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {

@@ -4,6 +4,7 @@
 // registry lock; waiting for a QEMU to stop happens outside it.
 #pragma once
 
+#include "ops/config/machine.h"
 #include "ops/hostnet/tap.h"
 #include "ops/instance/host_process.h"
 #include "ops/instance/registry.h"
@@ -21,7 +22,7 @@ namespace ops {
 
 // The host side of instance control. real() uses host_process.h; tests pass fakes.
 struct ProcessControl {
-    std::function<int(const LaunchSpec&)> start;  // returns the pid of a ready QEMU; throws
+    std::function<int(const LaunchSpec&)> start; // returns the pid of a ready QEMU; throws
     // argv of a live process, nullopt when the pid is gone (see process_command_line).
     std::function<std::optional<std::vector<std::string>>(int pid)> command_line;
     // Why a host port cannot be forwarded now, nullopt when it can (port_forward.h).
@@ -39,7 +40,7 @@ struct ProcessControl {
 
 // How long stop waits at each step; each step only runs if the previous one did not end QEMU.
 struct StopTimeouts {
-    std::chrono::milliseconds qmp{2000};        // connecting and sending quit
+    std::chrono::milliseconds qmp{2000}; // connecting and sending quit
     std::chrono::milliseconds after_quit{5000};
     std::chrono::milliseconds after_term{5000};
     std::chrono::milliseconds after_kill{5000};
@@ -47,9 +48,9 @@ struct StopTimeouts {
 
 enum class InstanceState {
     Running,
-    Stopped,  // stopped by ops, or never got to write an exit line
-    Exited,   // the program exited (exit_code)
-    Crashed,  // the kernel reported a panic or wrote an invalid exit line
+    Stopped, // stopped by ops, or never got to write an exit line
+    Exited,  // the program exited (exit_code)
+    Crashed, // the kernel reported a panic or wrote an invalid exit line
 };
 const char* instance_state_name(InstanceState state);
 
@@ -61,8 +62,8 @@ struct InstanceStatus {
 };
 
 struct CreateInstanceRequest {
-    std::filesystem::path image;  // an existing image file (see resolve_instance_image)
-    std::string name;             // empty: <image name>-<unix seconds>, made unique
+    std::filesystem::path image; // an existing image file (see resolve_instance_image)
+    std::string name;            // empty: <image name>-<unix seconds>, made unique
     std::vector<PortForward> ports;
     // Bridged: the guest's NIC is tap `tap` (default opstap-<name hash>) in bridge `bridge`
     // (empty: a tap alone), created when missing and kept until the instance is deleted.
@@ -71,6 +72,7 @@ struct CreateInstanceRequest {
     std::string bridge;
     std::uint64_t memory_mib = kDefaultMemoryMib;
     unsigned cpus = 1;
+    Machine machine = kDefaultMachine;
     // Data volumes (volume/attach.h), attached at every boot; the image's manifest mounts them.
     std::vector<AttachedVolume> volumes;
     std::filesystem::path kernel;
@@ -82,7 +84,7 @@ struct CreateInstanceRequest {
 std::filesystem::path resolve_instance_image(const StorePaths& store, const std::string& image);
 
 class Instances {
-public:
+  public:
     Instances(const StorePaths& store, ProcessControl control, StopTimeouts timeouts = {});
 
     const InstanceRegistry& registry() const { return m_registry; }
@@ -112,7 +114,7 @@ public:
     enum class Follow { No, Yes };
     void write_logs(const std::string& name, Follow follow, std::FILE* out);
 
-private:
+  private:
     InstanceRecord read_existing(const std::string& name) const;
     InstanceStatus status_locked(const std::string& name, InstanceRecord record);
     bool is_running(const InstanceRecord& record) const;

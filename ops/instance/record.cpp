@@ -61,6 +61,7 @@ std::string instance_record_to_json(const InstanceRecord& record) {
         {"kernel", record.kernel.string()},
         {"memory_mib", record.memory_mib},
         {"cpus", record.cpus},
+        {"machine", machine_name(record.machine)},
         {"ports", ports},
         {"created", record.created},
         {"started", record.started},
@@ -81,7 +82,8 @@ std::string instance_record_to_json(const InstanceRecord& record) {
     return object.dump(2) + "\n";
 }
 
-InstanceRecord instance_record_from_json(std::string_view text, const std::filesystem::path& source) {
+InstanceRecord instance_record_from_json(std::string_view text,
+                                         const std::filesystem::path& source) {
     if (text.size() > kMaxInstanceRecordBytes)
         bad_record(source, "larger than " + std::to_string(kMaxInstanceRecordBytes) + " bytes");
     json object = json::parse(text, nullptr, false);
@@ -98,6 +100,14 @@ InstanceRecord instance_record_from_json(std::string_view text, const std::files
     record.kernel = field<std::string>(object, "kernel", source);
     record.memory_mib = field<std::uint64_t>(object, "memory_mib", source);
     record.cpus = field<unsigned>(object, "cpus", source);
+    // "machine" came later: records without it ran on microvm.
+    if (object.contains("machine")) {
+        std::optional<Machine> machine =
+            parse_machine(field<std::string>(object, "machine", source));
+        if (!machine)
+            bad_record(source, "unknown machine");
+        record.machine = *machine;
+    }
     record.created = field<std::int64_t>(object, "created", source);
     record.started = field<std::int64_t>(object, "started", source);
     record.pid = field<int>(object, "pid", source);

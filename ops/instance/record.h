@@ -3,6 +3,8 @@
 // Locking and the directory layout live in registry.h; starting and stopping in lifecycle.h.
 #pragma once
 
+#include "ops/config/machine.h"
+
 #include "ops/hostnet/tap.h"
 #include "ops/vmm/run_request.h"
 
@@ -22,20 +24,21 @@ inline constexpr std::size_t kMaxInstanceNameLength = 64;
 
 struct InstanceRecord {
     std::string name;
-    std::filesystem::path image;  // the image it was created from (never modified by ops)
-    std::filesystem::path disk;   // the instance's own copy of it, which QEMU boots
+    std::filesystem::path image; // the image it was created from (never modified by ops)
+    std::filesystem::path disk;  // the instance's own copy of it, which QEMU boots
     std::filesystem::path kernel;
     std::uint64_t memory_mib = kDefaultMemoryMib;
     unsigned cpus = 1;
-    std::vector<PortForward> ports;  // reserved for this instance, running or not
-    std::int64_t created = 0;        // unix seconds
-    std::int64_t started = 0;        // unix seconds of the last start, 0 if never
+    Machine machine = kDefaultMachine;
+    std::vector<PortForward> ports; // reserved for this instance, running or not
+    std::int64_t created = 0;       // unix seconds
+    std::int64_t started = 0;       // unix seconds of the last start, 0 if never
     // The QEMU process while running, 0 when stopped. A pid alone is not proof: `argv` is what
     // /proc/<pid>/cmdline must show for the process to still be ours.
     int pid = 0;
     std::vector<std::string> argv;
-    std::string accel;  // "kvm" or "tcg", as last started
-    std::string mac;    // the guest NIC's MAC, kept across starts (stable DHCP leases)
+    std::string accel; // "kvm" or "tcg", as last started
+    std::string mac;   // the guest NIC's MAC, kept across starts (stable DHCP leases)
     // Bridged instances: the tap (and bridge) create set up; tap.tap empty: QEMU's user network.
     TapSetup tap;
     // Data volumes attached at every boot, in order (--mounts; the image's manifest mounts them).
@@ -46,7 +49,8 @@ struct InstanceRecord {
 
 std::string instance_record_to_json(const InstanceRecord& record);
 // Throws ops::Error naming `source` when the text is not a valid record.
-InstanceRecord instance_record_from_json(std::string_view text, const std::filesystem::path& source);
+InstanceRecord instance_record_from_json(std::string_view text,
+                                         const std::filesystem::path& source);
 
 // Letters, digits, '.', '_' and '-', not starting with '.' or '-', at most 64 characters.
 bool is_valid_instance_name(std::string_view name);

@@ -7,12 +7,12 @@
 
 #include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <filesystem>
+#include <netinet/in.h>
 #include <sstream>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 namespace vm {
 namespace {
@@ -24,7 +24,7 @@ void expect_exit(const RunResult& result, int code) {
 
 // One instance home: runs ops commands in it and deletes what is left at the end.
 class InstanceHome {
-public:
+  public:
     InstanceHome() { m_options.ops_home = m_home.path(); }
     ~InstanceHome() {
         for (const std::string& name : m_names)
@@ -32,7 +32,9 @@ public:
     }
     RunResult ops(const std::vector<std::string>& args) const { return run_ops(args, m_options); }
     void track(const std::string& name) { m_names.push_back(name); }
-    std::string image_path(const std::string& name) const { return m_home.path() + "/.ops/images/" + name; }
+    std::string image_path(const std::string& name) const {
+        return m_home.path() + "/.ops/images/" + name;
+    }
 
     // The columns of `name`'s row in `ops instance list` (NAME PID STATUS ...), empty if none.
     std::vector<std::string> row(const std::string& name) const {
@@ -53,11 +55,13 @@ public:
         if (columns.size() < 3)
             return "";
         // "exited (7)" spans two columns.
-        return columns[2] == "exited" && columns.size() > 3 ? columns[2] + " " + columns[3] : columns[2];
+        return columns[2] == "exited" && columns.size() > 3 ? columns[2] + " " + columns[3]
+                                                            : columns[2];
     }
     // Polls until `predicate` holds, at most `timeout`.
     template <typename Predicate>
-    bool wait_for(Predicate predicate, std::chrono::seconds timeout = std::chrono::seconds(30)) const {
+    bool wait_for(Predicate predicate,
+                  std::chrono::seconds timeout = std::chrono::seconds(30)) const {
         auto deadline = std::chrono::steady_clock::now() + timeout;
         while (std::chrono::steady_clock::now() < deadline) {
             if (predicate())
@@ -71,7 +75,7 @@ public:
         return has_lines_in_order(r.out_lines(), {line});
     }
 
-private:
+  private:
     TempDir m_home;
     RunOptions m_options;
     std::vector<std::string> m_names;
@@ -97,7 +101,7 @@ TEST(Instance, Lifecycle) {
     expect_exit(home.ops({"instance", "start", "life"}), 0);
     EXPECT_EQ(home.status("life"), "running");
     RunResult again = home.ops({"instance", "start", "life"});
-    EXPECT_EXIT_CODE(again, 1);  // already running
+    EXPECT_EXIT_CODE(again, 1); // already running
 
     expect_exit(home.ops({"instance", "reboot", "life"}), 0);
     EXPECT_EQ(home.status("life"), "running");
@@ -119,7 +123,8 @@ TEST(Instance, QemuKilledBehindOpsIsShownStopped) {
     int pid = std::stoi(columns[1]);
     ASSERT_GT(pid, 0);
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
-    EXPECT_TRUE(home.wait_for([&] { return home.status("victim") == "stopped"; }, std::chrono::seconds(10)));
+    EXPECT_TRUE(home.wait_for([&] { return home.status("victim") == "stopped"; },
+                              std::chrono::seconds(10)));
     EXPECT_EQ(home.row("victim").at(1), "-");
     // A stopped instance starts again.
     expect_exit(home.ops({"instance", "start", "victim"}), 0);
@@ -134,14 +139,32 @@ TEST(Instance, FinishedProgramShowsItsExitStatusAndLogsFollowToTheEnd) {
     // logs -w returns by itself once the program has exited.
     RunResult followed = home.ops({"instance", "logs", "seven", "-w"});
     EXPECT_EXIT_CODE(followed, 0);
-    EXPECT_TRUE(has_lines_in_order(followed.out_lines(), {"exiting with 7"})) << followed.describe();
+    EXPECT_TRUE(has_lines_in_order(followed.out_lines(), {"exiting with 7"}))
+        << followed.describe();
     EXPECT_TRUE(home.wait_for([&] { return home.status("seven") == "exited (7)"; }))
         << home.ops({"instance", "list"}).describe();
 }
 
+TEST(Instance, Q35InstanceBootsFromAPciDisk) {
+    InstanceHome home;
+    expect_exit(home.ops({"build", app("exit_code-static"), "-i", "pci", "-a", "5"}), 0);
+    home.track("pci");
+    expect_exit(
+        home.ops({"instance", "create", "pci", "-i", "pci", "-m", "256M", "--machine", "q35"}), 0);
+    RunResult followed = home.ops({"instance", "logs", "pci", "-w"});
+    EXPECT_EXIT_CODE(followed, 0);
+    EXPECT_TRUE(has_lines_in_order(followed.out_lines(), {"exiting with 5"}))
+        << followed.describe();
+    EXPECT_TRUE(home.wait_for([&] { return home.status("pci") == "exited (5)"; }))
+        << home.ops({"instance", "list"}).describe();
+    // q35 has no virtio-mmio: the program came from a disk on the PCI bus. The machine is kept.
+    RunResult listed = home.ops({"instance", "list", "-j"});
+    EXPECT_NE(listed.out.find("\"machine\": \"q35\""), std::string::npos) << listed.describe();
+}
+
 // A TCP port on 127.0.0.1 held open by the test for its lifetime.
 class HeldPort {
-public:
+  public:
     HeldPort() {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in address{};
@@ -161,7 +184,7 @@ public:
     }
     std::string port() const { return std::to_string(m_port); }
 
-private:
+  private:
     int m_fd = -1;
     unsigned m_port = 0;
 };
@@ -170,18 +193,20 @@ TEST(Instance, HostPortsAreReservedAndChecked) {
     InstanceHome home;
     expect_exit(home.ops({"build", app("sleeper-static"), "-i", "sleeper"}), 0);
     HeldPort held, reserved;
-    reserved.release();  // free now; p1 takes it
+    reserved.release(); // free now; p1 takes it
 
     home.track("p1");
-    RunResult first = home.ops({"instance", "create", "sleeper", "-i", "p1", "-m", "256M", "-p",
-                                reserved.port() + ":80"});
+    RunResult first = home.ops(
+        {"instance", "create", "sleeper", "-i", "p1", "-m", "256M", "-p", reserved.port() + ":80"});
     EXPECT_EXIT_CODE(first, 0);
     EXPECT_EQ(home.row("p1").at(4), reserved.port() + "-80");
 
     home.track("p2");
-    RunResult second = home.ops({"instance", "create", "sleeper", "-i", "p2", "-p", reserved.port()});
+    RunResult second =
+        home.ops({"instance", "create", "sleeper", "-i", "p2", "-p", reserved.port()});
     EXPECT_EXIT_CODE(second, 1);
-    EXPECT_NE(second.err.find("reserved by instance \"p1\""), std::string::npos) << second.describe();
+    EXPECT_NE(second.err.find("reserved by instance \"p1\""), std::string::npos)
+        << second.describe();
 
     RunResult third = home.ops({"instance", "create", "sleeper", "-i", "p2", "-p", held.port()});
     EXPECT_EXIT_CODE(third, 1);

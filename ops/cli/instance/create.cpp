@@ -1,11 +1,12 @@
 // create.cpp: `ops instance create <image> [-i name] [-p ports] [--udp ports] [--bridged] [--tap
-// name] [--bridgename br] [-m mem] [--smp N] [--mounts VOLUME:/PATH[:ro]]`: boot an image in the
-// background (ops/instance/lifecycle.h).
+// name] [--bridgename br] [-m mem] [--smp N] [--machine microvm|q35] [--mounts VOLUME:/PATH[:ro]]`:
+// boot an image in the background (ops/instance/lifecycle.h).
 #include "ops/base/error.h"
 #include "ops/cli/commands.h"
 #include "ops/cli/context.h"
 #include "ops/cli/instance/instance_options.h"
 #include "ops/config/config.h"
+#include "ops/config/machine.h"
 #include "ops/config/size.h"
 #include "ops/hostnet/network.h"
 #include "ops/image/kernel.h"
@@ -19,7 +20,7 @@ namespace ops {
 
 namespace {
 
-constexpr unsigned kMaxCpus = 64;  // as ops run --smp
+constexpr unsigned kMaxCpus = 64; // as ops run --smp
 
 struct CreateCommand {
     std::string image;
@@ -31,6 +32,7 @@ struct CreateCommand {
     std::string bridge;
     std::string memory;
     unsigned cpus = 1;
+    std::string machine;
     std::vector<std::string> mounts;
 };
 
@@ -59,6 +61,8 @@ void create(const Context& context, const CreateCommand& command) {
         }
     }
     request.cpus = command.cpus;
+    if (!command.machine.empty())
+        request.machine = *parse_machine(command.machine); // CLI::IsMember checked the name
     // Checked as ops run checks --mounts; the image's manifest says where each is mounted.
     Config mounts;
     mounts.mounts = mounts_from_flags(command.mounts);
@@ -68,8 +72,9 @@ void create(const Context& context, const CreateCommand& command) {
 
     InstanceRecord record = open_instances(context).create(request);
     std::printf("%s\n", record.name.c_str());
-    std::fprintf(stderr, "ops: instance \"%s\" started (pid %d); see its console with: ops instance "
-                         "logs %s\n",
+    std::fprintf(stderr,
+                 "ops: instance \"%s\" started (pid %d); see its console with: ops instance "
+                 "logs %s\n",
                  record.name.c_str(), record.pid, record.name.c_str());
 }
 
@@ -100,6 +105,11 @@ void add_instance_create_command(CLI::App& app, Context& context) {
     app.add_option("--smp", command->cpus, "Number of CPUs")
         ->type_name("N")
         ->check(CLI::Range(1u, kMaxCpus));
+    app.add_option("--machine", command->machine,
+                   "QEMU machine: microvm (default, fastest boot) or q35 (virtio over PCI), kept "
+                   "for every start")
+        ->type_name("MACHINE")
+        ->check(CLI::IsMember({"microvm", "q35"}));
     app.add_option("--mounts", command->mounts,
                    "Attach a volume at every boot: VOLUME:/PATH[:ro] (repeatable; build the "
                    "image with the same --mounts)")

@@ -41,7 +41,9 @@ void list(const Context& context, bool json_output) {
         for (const InstanceStatus& status : statuses) {
             nlohmann::json ports = nlohmann::json::array();
             for (const PortForward& port : status.record.ports)
-                ports.push_back({{"host", port.host}, {"guest", port.guest}, {"protocol", protocol_name(port.protocol)}});
+                ports.push_back({{"host", port.host},
+                                 {"guest", port.guest},
+                                 {"protocol", protocol_name(port.protocol)}});
             nlohmann::json volumes = nlohmann::json::array();
             for (const AttachedVolume& volume : status.record.volumes)
                 volumes.push_back({{"volume", volume_name_of(volume.file)},
@@ -56,11 +58,13 @@ void list(const Context& context, bool json_output) {
                 {"volumes", volumes},
                 {"memory_mib", status.record.memory_mib},
                 {"cpus", status.record.cpus},
+                {"machine", machine_name(status.record.machine)},
                 {"created", utc_time(status.record.created)},
                 {"started", utc_time(status.record.started)},
             };
-            entry["exit_code"] = status.state == InstanceState::Exited ? nlohmann::json(status.exit_code)
-                                                                       : nlohmann::json(nullptr);
+            entry["exit_code"] = status.state == InstanceState::Exited
+                                     ? nlohmann::json(status.exit_code)
+                                     : nlohmann::json(nullptr);
             array.push_back(entry);
         }
         std::printf("%s\n", array.dump(2).c_str());

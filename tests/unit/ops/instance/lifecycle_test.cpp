@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 
 // A process table in memory. Thread-safe: the concurrency tests share one.
 class FakeHost {
-public:
+  public:
     ProcessControl control() {
         ProcessControl control;
         control.start = [this](const LaunchSpec& spec) {
@@ -127,7 +127,7 @@ public:
         return m_started;
     }
 
-private:
+  private:
     std::mutex m_mutex;
     int m_next_pid = 1000;
     std::map<int, std::vector<std::string>> m_processes;
@@ -153,7 +153,7 @@ StopTimeouts short_timeouts() {
 }
 
 class InstanceLifecycle : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char pattern[] = "/tmp/ops-instance-test-XXXXXX";
         m_root = ::mkdtemp(pattern);
@@ -165,7 +165,8 @@ protected:
 
     StorePaths store() const { return StorePaths(m_root / ".ops"); }
     Instances instances() { return Instances(store(), m_host.control(), short_timeouts()); }
-    CreateInstanceRequest request(const std::string& name, std::vector<PortForward> ports = {}) const {
+    CreateInstanceRequest request(const std::string& name,
+                                  std::vector<PortForward> ports = {}) const {
         CreateInstanceRequest request;
         request.image = m_image;
         request.name = name;
@@ -247,7 +248,8 @@ TEST_F(InstanceLifecycle, EightConcurrentCreatesLeaveEightConsistentRecords) {
     EXPECT_EQ(names.size(), 8u);
     // No temporary files left behind by the atomic writes.
     for (const auto& entry : fs::recursive_directory_iterator(m_root / ".ops" / "instances"))
-        EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+        EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
+            << entry.path();
 }
 
 TEST_F(InstanceLifecycle, ConcurrentCreatesOnOnePortLetExactlyOneWin) {
@@ -260,7 +262,8 @@ TEST_F(InstanceLifecycle, ConcurrentCreatesOnOnePortLetExactlyOneWin) {
                 own.create(request("same-port-" + std::to_string(i), {{7000, 80}}));
                 ++won;
             } catch (const Error& e) {
-                EXPECT_NE(std::string(e.what()).find("host port 7000/tcp is reserved"), std::string::npos)
+                EXPECT_NE(std::string(e.what()).find("host port 7000/tcp is reserved"),
+                          std::string::npos)
                     << e.what();
                 ++refused;
             }
@@ -282,7 +285,8 @@ TEST_F(InstanceLifecycle, ConcurrentCreatesInSeparateProcesses) {
             int status = 0;
             try {
                 Instances own(store(), host.control(), short_timeouts());
-                own.create(request("p" + std::to_string(i), {{static_cast<std::uint16_t>(8100 + i), 80}}));
+                own.create(
+                    request("p" + std::to_string(i), {{static_cast<std::uint16_t>(8100 + i), 80}}));
             } catch (...) {
                 status = 1;
             }
@@ -328,6 +332,23 @@ TEST_F(InstanceLifecycle, PortInUseOnTheHostIsRefused) {
     EXPECT_TRUE(instances().list().empty());
 }
 
+TEST_F(InstanceLifecycle, Q35InstancesKeepTheirMachineAcrossStarts) {
+    CreateInstanceRequest wanted = request("pci");
+    wanted.machine = Machine::Q35;
+    InstanceRecord record = instances().create(wanted);
+    EXPECT_EQ(record.machine, Machine::Q35);
+    auto has_pci_disk = [](const std::vector<std::string>& argv) {
+        return std::find_if(argv.begin(), argv.end(), [](const std::string& arg) {
+                   return arg.rfind("virtio-blk-pci", 0) == 0;
+               }) != argv.end();
+    };
+    EXPECT_TRUE(has_pci_disk(m_host.started().back().argv));
+    instances().stop("pci");
+    InstanceRecord again = instances().start("pci", Accel::Tcg);
+    EXPECT_EQ(again.machine, Machine::Q35);
+    EXPECT_TRUE(has_pci_disk(m_host.started().back().argv));
+}
+
 TEST_F(InstanceLifecycle, UdpAndTcpReservationsAreSeparate) {
     instances().create(request("a", {{5353, 53, Protocol::Udp}}));
     EXPECT_NO_THROW(instances().create(request("b", {{5353, 53, Protocol::Tcp}})));
@@ -338,8 +359,7 @@ TEST_F(InstanceLifecycle, UserNetworkInstancesGetAStableMac) {
     InstanceRecord record = instances().create(request("web", {{8080, 80}}));
     ASSERT_EQ(record.mac.size(), 17u);
     std::vector<std::string> argv = m_host.started().back().argv;
-    EXPECT_NE(std::find(argv.begin(), argv.end(),
-                        "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80"),
+    EXPECT_NE(std::find(argv.begin(), argv.end(), "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80"),
               argv.end());
     EXPECT_NE(std::find(argv.begin(), argv.end(), "virtio-net-device,netdev=n0,mac=" + record.mac),
               argv.end());
@@ -354,7 +374,7 @@ TEST_F(InstanceLifecycle, BridgedInstanceKeepsItsTapUntilDelete) {
     bridged.bridge = "br0";
     InstanceRecord record = instances().create(bridged);
     EXPECT_EQ(record.tap.tap.rfind("opstap-", 0), 0u);
-    EXPECT_EQ(record.tap.tap.size(), 15u);  // IFNAMSIZ - 1
+    EXPECT_EQ(record.tap.tap.size(), 15u); // IFNAMSIZ - 1
     EXPECT_EQ(record.tap.bridge, "br0");
     EXPECT_EQ(m_host.taps(), (std::set<std::string>{record.tap.tap}));
     std::vector<std::string> argv = m_host.started().back().argv;
@@ -455,7 +475,7 @@ TEST_F(InstanceLifecycle, StopEscalatesToSigkill) {
 
 TEST_F(InstanceLifecycle, StartBootsAStoppedInstanceAgain) {
     InstanceRecord first = instances().create(request("a", {{8080, 80}}));
-    EXPECT_THROW(instances().start("a", Accel::Tcg), Error);  // already running
+    EXPECT_THROW(instances().start("a", Accel::Tcg), Error); // already running
     instances().stop("a");
     std::ofstream(instance_file("a", "console.log")) << "first boot\n";
     InstanceRecord second = instances().start("a", Accel::Tcg);
@@ -661,7 +681,7 @@ TEST_F(InstanceLifecycle, LogsPrintTheConsole) {
     char* text = nullptr;
     std::size_t size = 0;
     std::FILE* out = ::open_memstream(&text, &size);
-    instances().write_logs("a", Instances::Follow::Yes, out);  // returns: not running
+    instances().write_logs("a", Instances::Follow::Yes, out); // returns: not running
     std::fclose(out);
     EXPECT_EQ(std::string(text, size), "sleeping\n");
     std::free(text);
@@ -692,7 +712,8 @@ TEST(CopyDisk, KeepsContentAndHoles) {
     copy_disk(root / "in", root / "out");
     EXPECT_EQ(fs::file_size(root / "out"), fs::file_size(root / "in"));
     std::ifstream in(root / "in", std::ios::binary), out(root / "out", std::ios::binary);
-    std::string a((std::istreambuf_iterator<char>(in)), {}), b((std::istreambuf_iterator<char>(out)), {});
+    std::string a((std::istreambuf_iterator<char>(in)), {}),
+        b((std::istreambuf_iterator<char>(out)), {});
     EXPECT_EQ(a, b);
     fs::remove_all(root);
 }

@@ -47,7 +47,7 @@ TEST(InstanceRecord, OlderRecordsWithoutMacTapOrProtocolStillRead) {
             text.erase(at, std::string(field).size());
     }
     EXPECT_EQ(text.find("protocol"), std::string::npos) << text;
-    EXPECT_EQ(text.find("mac"), std::string::npos) << text;
+    EXPECT_EQ(text.find("\"mac\""), std::string::npos) << text;
     EXPECT_EQ(instance_record_from_json(text, "x.json"), sample());
 }
 
@@ -70,6 +70,25 @@ TEST(InstanceRecord, OlderRecordsWithoutVolumesStillRead) {
     InstanceRecord read = instance_record_from_json(text, "x.json");
     EXPECT_TRUE(read.volumes.empty());
     EXPECT_EQ(read, sample());
+}
+
+TEST(InstanceRecord, MachineRoundTripsAndOlderRecordsRunOnMicrovm) {
+    InstanceRecord record = sample();
+    record.machine = Machine::Q35;
+    std::string text = instance_record_to_json(record);
+    EXPECT_NE(text.find("\"machine\": \"q35\""), std::string::npos) << text;
+    EXPECT_EQ(instance_record_from_json(text, "x.json"), record);
+
+    std::string older = instance_record_to_json(sample());
+    const std::string field = "\n  \"machine\": \"microvm\",";
+    auto at = older.find(field);
+    ASSERT_NE(at, std::string::npos) << older;
+    older.erase(at, field.size());
+    EXPECT_EQ(instance_record_from_json(older, "x.json").machine, Machine::Microvm);
+
+    std::string bad = text;
+    bad.replace(bad.find("\"q35\""), 5, "\"pc\"");
+    EXPECT_THROW(instance_record_from_json(bad, "x.json"), Error);
 }
 
 TEST(InstanceRecord, RejectsBadVolumes) {
@@ -106,12 +125,13 @@ TEST(InstanceRecord, RejectsBadInput) {
     std::string good = instance_record_to_json(sample());
     EXPECT_THROW(instance_record_from_json("", "x"), Error);
     EXPECT_THROW(instance_record_from_json("[]", "x"), Error);
-    EXPECT_THROW(instance_record_from_json(std::string(kMaxInstanceRecordBytes + 1, ' '), "x"), Error);
+    EXPECT_THROW(instance_record_from_json(std::string(kMaxInstanceRecordBytes + 1, ' '), "x"),
+                 Error);
     for (const char* key : {"name", "pid", "argv", "ports", "version"}) {
         std::string text = good;
         auto at = text.find(std::string("\"") + key + "\"");
         ASSERT_NE(at, std::string::npos);
-        text.replace(at + 1, 1, "X");  // rename the key
+        text.replace(at + 1, 1, "X"); // rename the key
         EXPECT_THROW(instance_record_from_json(text, "x"), Error) << key;
     }
     std::string bad_name = good;
@@ -141,8 +161,9 @@ TEST(PortForwards, Parse) {
               (std::vector<PortForward>{{8080, 80}, {9000, 9000}, {9001, 1}}));
     EXPECT_EQ(format_port_forwards(parse_port_forwards({"8080:80,9000"}, {"53"})),
               "8080-80,9000,53/udp");
-    EXPECT_NO_THROW(parse_port_forwards({"53"}, {"53"}));  // TCP and UDP are separate ports
-    for (const char* bad : {"", "0", "65536", "80:", ":80", "a", "80,", "1:2:3", "-1", "08x", "1-2-3"})
+    EXPECT_NO_THROW(parse_port_forwards({"53"}, {"53"})); // TCP and UDP are separate ports
+    for (const char* bad :
+         {"", "0", "65536", "80:", ":80", "a", "80,", "1:2:3", "-1", "08x", "1-2-3"})
         EXPECT_THROW(parse_port_forwards({bad}), Error) << bad;
     EXPECT_THROW(parse_port_forwards({"8080", "8080:81"}), Error);
 }
