@@ -158,6 +158,10 @@ u64 unmap_user_page(u64 va) {
     return phys;
 }
 
+bool user_page_table_present(u64 va) {
+    return walk(va, 0, false, 0) != nullptr;
+}
+
 u64 user_page_physical(u64 va) {
     PageTableEntry* entry = walk(va, 0, false, 0);
     if (!entry)

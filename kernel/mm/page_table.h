@@ -54,6 +54,9 @@ bool protect_user_page(u64 va, Protection protection);
 u64 unmap_user_page(u64 va);
 // The physical address mapped at va (user page), or 0.
 u64 user_page_physical(u64 va);
+// Whether a page table for the 2 MiB-aligned range holding va exists: if not, none of the range's
+// pages is mapped, and walks over the range can skip it.
+bool user_page_table_present(u64 va);
 // Whether the program wrote to the user page at va since it was mapped or last asked; clears the
 // CPU's dirty bit and this CPU's TLB entry. Other CPUs may still hold the entry: the caller
 // shoots their TLBs down before reading the page, so a later write marks it dirty again.
